@@ -1,0 +1,40 @@
+# Two commands do everything: `make demo` and `make test` (see README.md).
+SHELL := /bin/bash
+VENV ?= .venv
+PY := $(VENV)/bin/python
+AW := $(VENV)/bin/alignwatch
+SHARED_DATA := $(abspath ../shared/data)
+ifeq ($(origin ALIGNWATCH_DATA), undefined)
+  ifneq ($(wildcard $(SHARED_DATA)/MANIFEST.md),)
+    export ALIGNWATCH_DATA := $(SHARED_DATA)
+  endif
+endif
+export SPARK_LOCAL_IP ?= 127.0.0.1
+PYTEST_ARGS ?=
+
+.PHONY: install demo test test-fast bench clean
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test,spark]'
+	touch $@
+
+install: $(VENV)/.installed
+
+demo: install
+	$(AW) ingest
+	$(AW) dyad PRK CHN --from 1991
+	$(AW) report --focus PRK --partners CHN,RUS --out report.html
+
+test: install
+	$(PY) -m pytest -q $(PYTEST_ARGS)
+
+test-fast: install
+	$(PY) -m pytest -q -m "not slow" $(PYTEST_ARGS)
+
+bench: install
+	$(PY) benchmarks/run_all.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache report.html

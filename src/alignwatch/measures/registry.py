@@ -1,0 +1,56 @@
+"""The registry of measure families: what the ``dyad`` command, the index and the report iterate over.
+
+Contract for a family's ``dyad_years(wh, states=None, years=None)``: a pandas DataFrame with one row per
+undirected dyad-year, columns ``a``, ``b`` (ISO3, ``a < b``), ``year`` (int), the family's own columns, ``score``
+(its headline alignment score, higher = more aligned, NA where the source does not cover the dyad-year: never 0
+for missing), and ``source`` (which dataset(s) the row comes from). ``states`` restricts the dyads to pairs of
+those states; ``years`` is an inclusive ``(first, last)`` range.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pandas as pd
+
+from ..errors import UsageError
+
+
+@dataclass(frozen=True)
+class Family:
+    name: str
+    label: str
+    domain: str  # "political" or "economic" (or "descriptive": shown, not indexed)
+    dyad_years: Callable[..., pd.DataFrame]
+    description: str = ""
+    columns: tuple[str, ...] = ()  # the columns ``alignwatch dyad --measure NAME`` shows, in order
+
+
+_FAMILIES: dict[str, Family] = {}
+
+
+def register(family: Family) -> Family:
+    if family.domain not in ("political", "economic", "descriptive"):
+        raise ValueError(f"family {family.name}: domain must be political, economic or descriptive")
+    _FAMILIES[family.name] = family
+    return family
+
+
+def families() -> dict[str, Family]:
+    """All registered families (imports every module of this package once)."""
+    from .. import measures
+
+    for info in pkgutil.iter_modules(measures.__path__):
+        if info.name != "registry" and not info.name.startswith("_"):
+            importlib.import_module(f"{measures.__name__}.{info.name}")
+    return dict(_FAMILIES)
+
+
+def get(name: str) -> Family:
+    fams = families()
+    if name not in fams:
+        raise UsageError(f"unknown measure {name!r}", hint=f"choose from: {', '.join(sorted(fams))}, all")
+    return fams[name]

@@ -1,0 +1,361 @@
+"""The shape every connector shares: locate a file (mirror, cache or download), read it, validate it, normalise
+country identifiers to the project's canonical ISO3 codes, and hand back an Arrow table.
+
+A connector module only *declares* its datasets (:class:`Dataset`); the machinery here does the work, so every
+source fails the same way: one :class:`~alignwatch.errors.DataError` naming the file, the row or column, and what
+was expected.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+
+from .. import config
+from ..errors import DataError, FetchError
+
+KINDS = ("int", "float", "str", "date", "datetime", "bool")
+
+
+class RowProblem(ValueError):
+    """Raised by a :attr:`Dataset.transform` for a cell it cannot reshape or parse.
+
+    ``row`` is the 0-based row of the table the transform received (the file's row order), ``column`` the column
+    of that table; :func:`validate` turns it into a :class:`DataError` that names the file, as every check does.
+    """
+
+    def __init__(self, expected: str, *, row: int | None = None, column: str | None = None):
+        super().__init__(expected)
+        self.expected = expected
+        self.row = row
+        self.column = column
+
+
+@dataclass(frozen=True)
+class CountryCol:
+    """A column holding country identifiers, and where its canonical ISO3 goes.
+
+    ``scheme`` is how to read the values (see :func:`alignwatch.states.to_iso3`); ``year`` names a column that picks
+    the spell for codes reused over time (COW 345 is Yugoslavia then Serbia). ``split`` handles cells that list
+    several codes (``"CHN;PRK"``): each part must resolve, and no output column is added. ``allow`` lists values
+    that are known non-states (``"World"``) and are kept as NA.
+    """
+
+    column: str
+    scheme: str
+    out: str | None = None
+    year: str | None = None
+    split: str | None = None
+    allow: frozenset[str] = frozenset()
+    nullable: bool = True
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """One file of a public dataset and the warehouse table it becomes."""
+
+    table: str
+    source: str
+    path: str  # relative to the mirror / cache root, e.g. "unvotes/votes.parquet"
+    url: str | None  # the real public download URL of the original file (None: compiled, mirror only)
+    citation: str
+    columns: dict[str, str]  # required columns -> kind in KINDS
+    key: tuple[str, ...] = ()  # unique columns of the output table (checked before the transform when possible)
+    countries: tuple[CountryCol, ...] = ()
+    ranges: dict[str, tuple[float | None, float | None]] = field(default_factory=dict)
+    allowed: dict[str, frozenset] = field(default_factory=dict)
+    coverage: str | None = None  # a year or date column that gives the coverage years
+    transform: Callable[[pa.Table], pa.Table] | None = None  # after validation (reshape, relabel)
+    original: str | None = None  # how the URL's file is stored when it is not the mirror's format (rda, xlsx, dta)
+    note: str = ""
+
+
+def locate(ds: Dataset) -> Path:
+    """Find a dataset's file: the mirror (``ALIGNWATCH_DATA``) first, then the download cache."""
+    tried = []
+    mirror = config.data_mirror()
+    if mirror is not None:
+        p = mirror / ds.path
+        if p.exists():
+            return p
+        tried.append(str(p))
+    p = config.cache_dir() / ds.path
+    if p.exists():
+        return p
+    tried.append(str(p))
+    raise FetchError(
+        f"{ds.table}: file not found (looked in {', '.join(tried)})",
+        hint="set ALIGNWATCH_DATA to the data mirror (e.g. ../shared/data) or run `alignwatch fetch`",
+    )
+
+
+def sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+# --------------------------------------------------------------------------------------------------- reading
+
+
+def read_file(path: Path, ds: Dataset) -> pa.Table:
+    """Read Parquet or CSV into Arrow, turning every low-level failure into one DataError."""
+    path = Path(path)
+    if not path.exists():
+        raise DataError(path, "file does not exist")
+    if path.stat().st_size == 0:
+        raise DataError(path, f"file is empty; expected a table with columns {', '.join(ds.columns)}")
+    suffix = path.suffix.lower()
+    if suffix == ".parquet":
+        try:
+            return pq.read_table(path)
+        except (pa.ArrowException, OSError) as e:
+            raise DataError(path, f"not a readable Parquet file (truncated or corrupt?): {e}") from None
+    if suffix == ".csv":
+        return _read_csv(path, ds)
+    raise DataError(path, f"unsupported file type {suffix!r}; expected .parquet or .csv")
+
+
+def _read_csv(path: Path, ds: Dataset) -> pa.Table:
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = raw[: e.start].count(b"\n") + 1
+        raise DataError(path, f"invalid UTF-8 byte 0x{raw[e.start]:02x}; expected UTF-8 text", row=line) from None
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    try:
+        # Everything as strings first: types are checked (and cast) by validate, which can name the row.
+        tbl = pacsv.read_csv(
+            io.BytesIO(text.encode("utf-8")),
+            convert_options=pacsv.ConvertOptions(
+                column_types={}, strings_can_be_null=True, auto_dict_encode=False
+            ),
+            read_options=pacsv.ReadOptions(autogenerate_column_names=False),
+        )
+    except pa.ArrowInvalid as e:
+        raise DataError(path, f"malformed CSV: {e}") from None
+    # cast every column to string so that validation sees the text the user wrote
+    return pa.table({n: pc_to_str(tbl[n]) for n in tbl.column_names})
+
+
+def pc_to_str(col: pa.ChunkedArray) -> pa.ChunkedArray:
+    if pa.types.is_string(col.type) or pa.types.is_large_string(col.type):
+        return col
+    return col.cast(pa.string())
+
+
+# ------------------------------------------------------------------------------------------------ validating
+
+
+def _kind_ok(kind: str, t: pa.DataType) -> bool:
+    if pa.types.is_null(t):
+        return True
+    return {
+        "int": pa.types.is_integer(t),
+        "float": pa.types.is_integer(t) or pa.types.is_floating(t) or pa.types.is_decimal(t),
+        "str": pa.types.is_string(t) or pa.types.is_large_string(t) or pa.types.is_dictionary(t),
+        "date": pa.types.is_date(t) or pa.types.is_timestamp(t),
+        "datetime": pa.types.is_timestamp(t) or pa.types.is_date(t),
+        "bool": pa.types.is_boolean(t),
+    }[kind]
+
+
+def _row_label(path: Path, i: int) -> int:
+    """Human row number: the line in a CSV (header is line 1), the 0-based row index in Parquet."""
+    return i + 2 if path.suffix.lower() == ".csv" else i
+
+
+def _cast_csv_column(path: Path, name: str, col: pd.Series, kind: str) -> pd.Series:
+    """CSV cells arrive as text; cast to the declared kind, naming the first cell that does not fit."""
+    if kind == "str":
+        return col
+    s = col.astype("string").str.strip()
+    present = s.notna() & (s != "")
+    if kind in ("int", "float"):
+        out = pd.to_numeric(s.where(present), errors="coerce")
+        if kind == "int":
+            bad = present & (out.isna() | (out.fillna(0) % 1 != 0))
+            out = out.astype("Int64") if not bad.any() else out
+        else:
+            bad = present & out.isna()
+    elif kind in ("date", "datetime"):
+        out = pd.to_datetime(s.where(present), errors="coerce", format="ISO8601")
+        bad = present & out.isna()
+        if kind == "date" and not bad.any():
+            out = out.dt.date
+    elif kind == "bool":
+        low = s.str.lower()
+        mapping = {"true": True, "false": False, "1": True, "0": False, "yes": True, "no": False}
+        out = low.map(mapping).astype("boolean")
+        bad = present & out.isna()
+    else:  # pragma: no cover - guarded by KINDS
+        raise ValueError(kind)
+    if bad.any():
+        i = int(np.flatnonzero(bad.to_numpy())[0])
+        raise DataError(
+            path, f"value {col.iloc[i]!r} is not a valid {kind}", row=_row_label(path, i), column=name
+        )
+    return out
+
+
+def validate(tbl: pa.Table, ds: Dataset, path: Path) -> pa.Table:
+    """Check columns, types, keys, ranges and country codes; add canonical ISO3 columns; apply the transform."""
+    path = Path(path)
+    if tbl.num_rows == 0:
+        raise DataError(path, "table has no rows; expected at least one")
+    missing = [c for c in ds.columns if c not in tbl.column_names]
+    if missing:
+        raise DataError(
+            path, f"required column missing; expected columns {', '.join(ds.columns)}", column=missing[0]
+        )
+    is_csv = path.suffix.lower() == ".csv"
+    if is_csv:
+        df = tbl.to_pandas(types_mapper=pd.ArrowDtype)
+        df = df.astype({c: "string" for c in df.columns})
+        for name, kind in ds.columns.items():
+            df[name] = _cast_csv_column(path, name, df[name], kind)
+    else:
+        for name, kind in ds.columns.items():
+            t = tbl.schema.field(name).type
+            if not _kind_ok(kind, t):
+                raise DataError(path, f"wrong type {t}; expected {kind}", column=name)
+        df = tbl.to_pandas()
+
+    key_now = bool(ds.key) and all(k in df.columns for k in ds.key)
+    if key_now:
+        _check_key(df, ds.key, path, file_rows=True)
+    for name, (lo, hi) in ds.ranges.items():
+        v = pd.to_numeric(df[name], errors="coerce")
+        bad = ((v < lo) if lo is not None else False) | ((v > hi) if hi is not None else False)
+        bad = np.asarray(bad, dtype=bool)
+        if bad.any():
+            i = int(np.flatnonzero(bad)[0])
+            raise DataError(
+                path, f"value {df[name].iloc[i]!r} out of range; expected {lo}..{hi}", row=_row_label(path, i), column=name
+            )
+    for name, allowed in ds.allowed.items():
+        s = df[name]
+        bad = (s.notna() & ~s.isin(list(allowed))).to_numpy()
+        if bad.any():
+            i = int(np.flatnonzero(bad)[0])
+            raise DataError(
+                path,
+                f"unknown value {s.iloc[i]!r}; expected one of {', '.join(sorted(map(str, allowed)))}",
+                row=_row_label(path, i),
+                column=name,
+            )
+    for cc in ds.countries:
+        df = _resolve_countries(df, cc, path)
+
+    out = pa.Table.from_pandas(df, preserve_index=False)
+    if ds.transform is not None:
+        try:
+            out = ds.transform(out)
+        except RowProblem as e:
+            row = None if e.row is None else _row_label(path, e.row)
+            raise DataError(path, e.expected, row=row, column=e.column) from None
+    if ds.key and not key_now:  # a key of reshaped output (e.g. wide -> long): checked on what the transform made
+        missing = [k for k in ds.key if k not in out.column_names]
+        if missing:
+            raise DataError(path, f"key column missing after reshaping; expected columns {', '.join(ds.key)}",
+                            column=missing[0])
+        _check_key(out.select(list(ds.key)).to_pandas(), ds.key, path, file_rows=False)
+    return out
+
+
+def _check_key(df: pd.DataFrame, key: tuple[str, ...], path: Path, *, file_rows: bool) -> None:
+    dup = df.duplicated(list(key), keep="first").to_numpy()
+    if dup.any():
+        i = int(np.flatnonzero(dup)[0])
+        vals = ", ".join(f"{k}={df[k].iloc[i]!r}" for k in key)
+        raise DataError(
+            path, f"duplicate key ({vals}); expected ({', '.join(key)}) to be unique",
+            row=_row_label(path, i) if file_rows else None,
+        )
+
+
+def _years(s: pd.Series) -> np.ndarray:
+    """Years for year-aware code lookups: an integer column as is, a date or datetime column as its year."""
+    if pd.api.types.is_numeric_dtype(s.dtype):
+        return s.to_numpy()
+    d = pd.to_datetime(s, errors="coerce")
+    return d.dt.year.astype("Int64").to_numpy(dtype=object, na_value=None)
+
+
+def _resolve_countries(df: pd.DataFrame, cc: CountryCol, path: Path) -> pd.DataFrame:
+    from .. import states
+
+    raw = df[cc.column]
+    if cc.split:
+        parts = raw.astype("string").str.split(cc.split).explode().str.strip()
+        vals = parts.dropna()
+        vals = vals[vals != ""]
+        iso = states.to_iso3(vals.to_numpy(dtype=object), scheme=cc.scheme)
+        bad = pd.isna(np.asarray(iso, dtype=object)) & ~vals.isin(list(cc.allow)).to_numpy()
+        if bad.any():
+            j = vals.index[np.flatnonzero(bad)[0]]
+            i = int(np.flatnonzero(df.index == j)[0])
+            raise DataError(
+                path,
+                f"unknown country code {vals.iloc[np.flatnonzero(bad)[0]]!r} (scheme {cc.scheme}); "
+                "expected a code alignwatch.states can resolve",
+                row=_row_label(path, i),
+                column=cc.column,
+            )
+        return df
+    years = _years(df[cc.year]) if cc.year else None
+    values = raw.to_numpy(dtype=object)
+    iso = states.to_iso3(values, scheme=cc.scheme, years=years)
+    if pd.api.types.is_numeric_dtype(raw.dtype):
+        present = raw.notna().to_numpy()
+    else:
+        present = raw.notna().to_numpy() & (raw.astype("string").str.strip() != "").fillna(False).to_numpy()
+    unresolved = present & pd.isna(np.asarray(iso, dtype=object))
+    if cc.allow and unresolved.any():
+        unresolved &= ~raw.isin(list(cc.allow)).to_numpy()
+    if unresolved.any():
+        i = int(np.flatnonzero(unresolved)[0])
+        raise DataError(
+            path,
+            f"unknown country code {values[i]!r} (scheme {cc.scheme}); expected a code alignwatch.states can resolve",
+            row=_row_label(path, i),
+            column=cc.column,
+        )
+    if not cc.nullable and (~present).any():
+        i = int(np.flatnonzero(~present)[0])
+        raise DataError(path, "missing country code; expected a value", row=_row_label(path, i), column=cc.column)
+    if cc.out:
+        df[cc.out] = pd.array(iso, dtype="string")
+    return df
+
+
+def load(ds: Dataset, path: Path | None = None) -> pa.Table:
+    """Locate (unless a path is given), read and validate one dataset."""
+    path = Path(path) if path is not None else locate(ds)
+    return validate(read_file(path, ds), ds, path)
+
+
+def coverage_years(tbl: pa.Table, ds: Dataset) -> tuple[int | None, int | None]:
+    if not ds.coverage or ds.coverage not in tbl.column_names:
+        return (None, None)
+    s = tbl[ds.coverage].to_pandas()
+    if s.empty:
+        return (None, None)
+    if pd.api.types.is_numeric_dtype(s):
+        v = pd.to_numeric(s, errors="coerce").dropna()
+        return (int(v.min()), int(v.max())) if len(v) else (None, None)
+    d = pd.to_datetime(s, errors="coerce").dropna()
+    return (int(d.min().year), int(d.max().year)) if len(d) else (None, None)

@@ -1,0 +1,250 @@
+"""The DuckDB warehouse: one file holding every ingested dataset plus a provenance table.
+
+Ingest is atomic: new tables are written into a copy of the warehouse, which replaces the original with one
+``os.replace`` only after every table has been validated and written. A failed, interrupted or killed ingest
+therefore leaves the previous file readable and unchanged (a stale copy is removed by the next ingest).
+Ingest is idempotent: a dataset whose input file has the same sha256 as at its last ingest (under the same
+package version) is skipped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pyarrow as pa
+
+from . import __version__, config
+from .errors import WarehouseError
+from .sources import base
+from .sources.base import Dataset
+
+PROVENANCE = "_provenance"
+CACHE_PREFIX = "_cache_"
+_PROV_DDL = f"""
+CREATE TABLE IF NOT EXISTS {PROVENANCE} (
+    "table" VARCHAR PRIMARY KEY, source VARCHAR, origin VARCHAR, url VARCHAR, sha256 VARCHAR, rows BIGINT,
+    year_min INTEGER, year_max INTEGER, ingested_at TIMESTAMP, version VARCHAR, citation VARCHAR
+)"""
+
+
+class Warehouse:
+    """Read access to the warehouse. Measures take one of these (or Arrow tables), never file paths."""
+
+    def __init__(self, path: str | os.PathLike | None = None):
+        self.path = config.db_path(path)
+        self._con: duckdb.DuckDBPyConnection | None = None
+
+    @property
+    def con(self) -> duckdb.DuckDBPyConnection:
+        if self._con is None:
+            if not self.path.exists():
+                raise WarehouseError(
+                    f"no warehouse at {self.path}", hint="run `alignwatch ingest` first (or pass --db PATH)"
+                )
+            try:
+                self._con = duckdb.connect(str(self.path), read_only=True)
+            except duckdb.Error as e:
+                raise WarehouseError(f"cannot open warehouse {self.path}: {e}") from None
+        return self._con
+
+    def close(self) -> None:
+        if self._con is not None:
+            self._con.close()
+            self._con = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def tables(self) -> list[str]:
+        rows = self.con.execute("SELECT table_name FROM information_schema.tables ORDER BY 1").fetchall()
+        return [r[0] for r in rows]
+
+    def has(self, *names: str) -> bool:
+        present = set(self.tables())
+        return all(n in present for n in names)
+
+    def require(self, *names: str) -> None:
+        missing = [n for n in names if not self.has(n)]
+        if missing:
+            raise WarehouseError(
+                f"warehouse {self.path} lacks table(s) {', '.join(missing)}",
+                hint="run `alignwatch ingest` (with ALIGNWATCH_DATA set to the data mirror)",
+            )
+
+    def table(self, name: str, columns: Iterable[str] | None = None) -> pa.Table:
+        """A whole table as Arrow. ``name`` must be an ingested table (checked, never interpolated blindly)."""
+        self.require(name)
+        cols = "*" if columns is None else ", ".join(_ident(c) for c in columns)
+        return self.con.execute(f"SELECT {cols} FROM {_ident(name)}").arrow()
+
+    def df(self, name: str, columns: Iterable[str] | None = None) -> pd.DataFrame:
+        return self.table(name, columns).to_pandas()
+
+    def query(self, sql: str, params: list | dict | None = None) -> pd.DataFrame:
+        """Run a fixed SQL text with bound parameters. User strings go in ``params``, never into ``sql``."""
+        return self.con.execute(sql, params or []).df()
+
+    def provenance(self) -> pd.DataFrame:
+        if not self.has(PROVENANCE):
+            return pd.DataFrame()
+        return self.query(f'SELECT * FROM {PROVENANCE} ORDER BY "table"')
+
+
+def _ident(name: str) -> str:
+    if not name.replace("_", "").isalnum():
+        raise WarehouseError(f"invalid identifier {name!r}")
+    return f'"{name}"'
+
+
+# ------------------------------------------------------------------------------------------------------ ingest
+
+
+@dataclass
+class IngestResult:
+    table: str
+    status: str  # "loaded" | "skipped"
+    rows: int
+    sha256: str
+    origin: str
+    years: tuple[int | None, int | None]
+
+
+def _stale_copies(db: Path) -> list[Path]:
+    return list(db.parent.glob(f".{db.name}.ingest-*"))
+
+
+def ingest(
+    datasets: list[Dataset],
+    db: str | os.PathLike | None = None,
+    *,
+    force: bool = False,
+    progress: bool = True,
+) -> list[IngestResult]:
+    """Load datasets into the warehouse atomically and idempotently; returns one result per dataset."""
+    db = config.db_path(db)
+    db.parent.mkdir(parents=True, exist_ok=True)
+    for stale in _stale_copies(db):  # left by an interrupted ingest; never the live file
+        stale.unlink(missing_ok=True)
+
+    located = [(ds, base.locate(ds)) for ds in datasets]
+    previous = _previous_hashes(db)
+    todo, results = [], []
+    for ds, path in located:
+        digest = base.sha256(path)
+        prev = previous.get(ds.table)
+        if not force and prev is not None and prev == (digest, __version__):
+            results.append(IngestResult(ds.table, "skipped", -1, digest, str(path), (None, None)))
+        else:
+            todo.append((ds, path, digest))
+    if not todo:
+        return results
+
+    tmp = db.parent / f".{db.name}.ingest-{os.getpid()}"
+    try:
+        if db.exists():
+            shutil.copy2(db, tmp)
+        con = duckdb.connect(str(tmp))
+        try:
+            con.execute(_PROV_DDL)
+            for ds, path, digest in _progress(todo, progress):
+                tbl = base.load(ds, path)
+                con.register("_incoming", tbl)
+                con.execute(f"CREATE OR REPLACE TABLE {_ident(ds.table)} AS SELECT * FROM _incoming")
+                con.unregister("_incoming")
+                years = base.coverage_years(tbl, ds)
+                con.execute(
+                    f'INSERT OR REPLACE INTO {PROVENANCE} VALUES (?,?,?,?,?,?,?,?,?,?,?)',
+                    [ds.table, ds.source, str(path), ds.url, digest, tbl.num_rows, years[0], years[1],
+                     dt.datetime.now(dt.UTC).replace(tzinfo=None), __version__, ds.citation],
+                )
+                # a re-ingested source invalidates derived results cached from it
+                for (name,) in con.execute(
+                    "SELECT table_name FROM information_schema.tables WHERE table_name LIKE ?", [CACHE_PREFIX + "%"]
+                ).fetchall():
+                    con.execute(f"DROP TABLE {_ident(name)}")
+                results.append(IngestResult(ds.table, "loaded", tbl.num_rows, digest, str(path), years))
+                del tbl
+            con.execute("CHECKPOINT")
+        finally:
+            con.close()
+        with open(tmp, "rb+") as f:
+            os.fsync(f.fileno())
+        os.replace(tmp, db)
+    finally:
+        tmp.unlink(missing_ok=True)
+        Path(str(tmp) + ".wal").unlink(missing_ok=True)
+    return results
+
+
+def _previous_hashes(db: Path) -> dict[str, tuple[str, str]]:
+    if not db.exists():
+        return {}
+    try:
+        con = duckdb.connect(str(db), read_only=True)
+    except duckdb.Error as e:
+        raise WarehouseError(f"cannot open warehouse {db}: {e}") from None
+    try:
+        have = con.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [PROVENANCE]
+        ).fetchone()[0]
+        if not have:
+            return {}
+        rows = con.execute(f'SELECT "table", sha256, version FROM {PROVENANCE}').fetchall()
+        return {t: (s, v) for t, s, v in rows}
+    finally:
+        con.close()
+
+
+def _progress(items: list, show: bool):
+    if not show:
+        yield from items
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(
+        TextColumn("[bold]ingest[/] {task.description:<28}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        transient=False,
+    ) as bar:
+        task = bar.add_task("", total=len(items))
+        for item in items:
+            bar.update(task, description=item[0].table)
+            yield item
+            bar.advance(task)
+        bar.update(task, description="done")
+
+
+# ------------------------------------------------------------------------------------------- derived caches
+
+
+def cached(wh: Warehouse, key: str, compute) -> pd.DataFrame:
+    """A derived result, cached in the warehouse as ``_cache_<key>`` (dropped by the next ingest).
+
+    Heavy results (all-dyad panels) are computed once per ingest; the read-only connection is swapped for a short
+    write connection only when the cache is missing.
+    """
+    name = CACHE_PREFIX + key
+    if wh.has(name):
+        return wh.df(name)
+    df = compute()
+    wh.close()
+    try:
+        con = duckdb.connect(str(wh.path))
+        try:
+            con.register("_incoming", df)
+            con.execute(f"CREATE OR REPLACE TABLE {_ident(name)} AS SELECT * FROM _incoming")
+            con.execute("CHECKPOINT")
+        finally:
+            con.close()
+    except duckdb.Error:
+        pass  # a read-only or busy warehouse just means no cache this time
+    return df
