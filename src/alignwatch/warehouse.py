@@ -85,14 +85,14 @@ class Warehouse:
         """A whole table as Arrow. ``name`` must be an ingested table (checked, never interpolated blindly)."""
         self.require(name)
         cols = "*" if columns is None else ", ".join(_ident(c) for c in columns)
-        return self.con.execute(f"SELECT {cols} FROM {_ident(name)}").arrow()
+        return self.con.execute(f"SELECT {cols} FROM {_ident(name)}").to_arrow_table()
 
     def df(self, name: str, columns: Iterable[str] | None = None) -> pd.DataFrame:
         return self.table(name, columns).to_pandas()
 
     def query(self, sql: str, params: list | dict | None = None) -> pd.DataFrame:
         """Run a fixed SQL text with bound parameters. User strings go in ``params``, never into ``sql``."""
-        return self.con.execute(sql, params or []).df()
+        return self.con.execute(sql, params or []).fetchdf()
 
     def provenance(self) -> pd.DataFrame:
         if not self.has(PROVENANCE):
@@ -148,6 +148,7 @@ def ingest(
             todo.append((ds, path, digest))
     if not todo:
         return results
+    order = {ds.table: i for i, (ds, _) in enumerate(located)}
 
     tmp = db.parent / f".{db.name}.ingest-{os.getpid()}"
     try:
@@ -183,7 +184,7 @@ def ingest(
     finally:
         tmp.unlink(missing_ok=True)
         Path(str(tmp) + ".wal").unlink(missing_ok=True)
-    return results
+    return sorted(results, key=lambda r: order[r.table])
 
 
 def _previous_hashes(db: Path) -> dict[str, tuple[str, str]]:

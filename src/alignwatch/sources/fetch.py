@@ -8,6 +8,7 @@ again unless ``force`` is given. Originals stored as R data, Stata or Excel are 
 
 from __future__ import annotations
 
+import http.client
 import os
 import shutil
 import tempfile
@@ -39,10 +40,13 @@ def _download(url: str, dest: Path, timeout: float = TIMEOUT_S) -> int:
         with os.fdopen(fd, "wb") as out:
             try:
                 with urllib.request.urlopen(url, timeout=timeout) as resp:  # noqa: S310 (https URLs we declare)
+                    expected = resp.headers.get("Content-Length")
                     shutil.copyfileobj(resp, out, 1 << 20)
+                    if expected is not None and out.tell() != int(expected):
+                        raise FetchError(f"{url}: connection closed after {out.tell()} of {expected} bytes")
             except urllib.error.HTTPError as e:
                 raise FetchError(f"{url}: HTTP {e.code} {e.reason}") from None
-            except (urllib.error.URLError, TimeoutError, OSError) as e:
+            except (urllib.error.URLError, http.client.HTTPException, TimeoutError, OSError) as e:
                 raise FetchError(f"{url}: download failed ({getattr(e, 'reason', e)})",
                                  hint="check the network, or set ALIGNWATCH_DATA to a local mirror") from None
         size = os.path.getsize(tmp)
