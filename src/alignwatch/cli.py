@@ -36,18 +36,18 @@ _load_commands()
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point: run the app, turning every alignwatch error into one line and an exit code."""
-    from rich.console import Console
+    def say(line: str) -> None:  # one line each, never wrapped: scripts grep these
+        sys.stderr.write(line.replace("\n", " ") + "\n")
 
-    err = Console(stderr=True)
     try:
         app(args=argv, standalone_mode=False)
     except AlignwatchError as e:
-        err.print(f"error: {e}", highlight=False, markup=False, style="bold red")
+        say(f"error: {e}")
         if e.hint:
-            err.print(f"hint: {e.hint}", highlight=False, markup=False)
+            say(f"hint: {e.hint}")
         return e.exit_code
     except KeyboardInterrupt:
-        err.print("interrupted", style="red")
+        say("interrupted")
         return 130
     except SystemExit as e:  # typer/click exits (e.g. --help)
         return int(e.code or 0)

@@ -44,10 +44,10 @@ class RowProblem(ValueError):
 class CountryCol:
     """A column holding country identifiers, and where its canonical ISO3 goes.
 
-    ``scheme`` is how to read the values (see :func:`alignwatch.states.to_iso3`); ``year`` names a column that picks
-    the spell for codes reused over time (COW 345 is Yugoslavia then Serbia). ``split`` handles cells that list
-    several codes (``"CHN;PRK"``): each part must resolve, and no output column is added. ``allow`` lists values
-    that are known non-states (``"World"``) and are kept as NA.
+    ``scheme`` is how to read the values (see :func:`alignwatch.states.to_iso3`); ``year`` names a column (of years
+    or of dates) that picks the spell for codes reused over time (COW 345 is Yugoslavia then Serbia). ``split``
+    handles cells that list several codes (``"CHN;PRK"``): each part must resolve, and no output column is added.
+    ``allow`` lists values that are known non-states (``"World"``) and are kept as NA.
     """
 
     column: str
@@ -173,6 +173,11 @@ def _kind_ok(kind: str, t: pa.DataType) -> bool:
     }[kind]
 
 
+def _show(v) -> str:
+    """A cell for a message: ``2`` or ``'CHN'``, never ``np.int32(2)``."""
+    return repr(v.item() if isinstance(v, np.generic) else v)
+
+
 def _row_label(path: Path, i: int) -> int:
     """Human row number: the line in a CSV (header is line 1), the 0-based row index in Parquet."""
     return i + 2 if path.suffix.lower() == ".csv" else i
@@ -206,7 +211,7 @@ def _cast_csv_column(path: Path, name: str, col: pd.Series, kind: str) -> pd.Ser
     if bad.any():
         i = int(np.flatnonzero(bad.to_numpy())[0])
         raise DataError(
-            path, f"value {col.iloc[i]!r} is not a valid {kind}", row=_row_label(path, i), column=name
+            path, f"value {_show(col.iloc[i])} is not a valid {kind}", row=_row_label(path, i), column=name
         )
     return out
 
@@ -238,13 +243,16 @@ def validate(tbl: pa.Table, ds: Dataset, path: Path) -> pa.Table:
     if key_now:
         _check_key(df, ds.key, path, file_rows=True)
     for name, (lo, hi) in ds.ranges.items():
-        v = pd.to_numeric(df[name], errors="coerce")
-        bad = ((v < lo) if lo is not None else False) | ((v > hi) if hi is not None else False)
-        bad = np.asarray(bad, dtype=bool)
+        v = pd.to_numeric(df[name], errors="coerce").to_numpy(dtype=float, na_value=np.nan)  # NA is never out of range
+        bad = np.zeros(len(v), dtype=bool)
+        if lo is not None:
+            bad |= v < lo
+        if hi is not None:
+            bad |= v > hi
         if bad.any():
             i = int(np.flatnonzero(bad)[0])
             raise DataError(
-                path, f"value {df[name].iloc[i]!r} out of range; expected {lo}..{hi}", row=_row_label(path, i), column=name
+                path, f"value {_show(df[name].iloc[i])} out of range; expected {lo}..{hi}", row=_row_label(path, i), column=name
             )
     for name, allowed in ds.allowed.items():
         s = df[name]
@@ -253,7 +261,7 @@ def validate(tbl: pa.Table, ds: Dataset, path: Path) -> pa.Table:
             i = int(np.flatnonzero(bad)[0])
             raise DataError(
                 path,
-                f"unknown value {s.iloc[i]!r}; expected one of {', '.join(sorted(map(str, allowed)))}",
+                f"unknown value {_show(s.iloc[i])}; expected one of {', '.join(sorted(map(str, allowed)))}",
                 row=_row_label(path, i),
                 column=name,
             )
@@ -280,7 +288,7 @@ def _check_key(df: pd.DataFrame, key: tuple[str, ...], path: Path, *, file_rows:
     dup = df.duplicated(list(key), keep="first").to_numpy()
     if dup.any():
         i = int(np.flatnonzero(dup)[0])
-        vals = ", ".join(f"{k}={df[k].iloc[i]!r}" for k in key)
+        vals = ", ".join(f"{k}={_show(df[k].iloc[i])}" for k in key)
         raise DataError(
             path, f"duplicate key ({vals}); expected ({', '.join(key)}) to be unique",
             row=_row_label(path, i) if file_rows else None,
@@ -288,11 +296,38 @@ def _check_key(df: pd.DataFrame, key: tuple[str, ...], path: Path, *, file_rows:
 
 
 def _years(s: pd.Series) -> np.ndarray:
-    """Years for year-aware code lookups: an integer column as is, a date or datetime column as its year."""
+    """When each value was recorded, for year-aware code lookups, as ``datetime64[D]`` (NaT where unknown).
+
+    A year column means 1 July of that year (the spell that covers most of it); a date column is taken as is.
+    """
     if pd.api.types.is_numeric_dtype(s.dtype):
-        return s.to_numpy()
-    d = pd.to_datetime(s, errors="coerce")
-    return d.dt.year.astype("Int64").to_numpy(dtype=object, na_value=None)
+        v = pd.to_numeric(s, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+        ok = np.isfinite(v)
+        out = np.full(len(v), np.datetime64("NaT"), dtype="datetime64[D]")
+        out[ok] = ((v[ok].astype("int64") - 1970).astype("datetime64[Y]").astype("datetime64[M]") + 6).astype(
+            "datetime64[D]")
+        return out
+    return pd.to_datetime(s, errors="coerce").to_numpy(dtype="datetime64[ns]").astype("datetime64[D]")
+
+
+def _lookup(raw: pd.Series, scheme: str, when: pd.Series | None) -> tuple[np.ndarray, np.ndarray]:
+    """``states.to_iso3`` once per distinct value (and year or date, when year-aware): row codes, ISO3 per code.
+
+    Dyad tables repeat a few hundred codes millions of times; resolving the distinct (value, when) pairs and
+    broadcasting keeps a full ingest fast.
+    """
+    from .. import states
+
+    if when is None:
+        codes, uniq = pd.factorize(raw, use_na_sentinel=False)
+        iso_u = states.to_iso3(np.asarray(uniq, dtype=object), scheme=scheme)
+    else:
+        frame = pd.DataFrame({"v": raw.to_numpy(), "t": when.to_numpy()})
+        codes = frame.groupby(["v", "t"], sort=False, dropna=False).ngroup().to_numpy()
+        first = np.unique(codes, return_index=True)[1]  # first row of each group; groups numbered by appearance
+        iso_u = states.to_iso3(raw.to_numpy(dtype=object)[first], scheme=scheme,
+                               years=_years(when.iloc[first].reset_index(drop=True)))
+    return codes, np.asarray(iso_u, dtype=object)
 
 
 def _resolve_countries(df: pd.DataFrame, cc: CountryCol, path: Path) -> pd.DataFrame:
@@ -310,27 +345,25 @@ def _resolve_countries(df: pd.DataFrame, cc: CountryCol, path: Path) -> pd.DataF
             i = int(np.flatnonzero(df.index == j)[0])
             raise DataError(
                 path,
-                f"unknown country code {vals.iloc[np.flatnonzero(bad)[0]]!r} (scheme {cc.scheme}); "
+                f"unknown country code {_show(vals.iloc[np.flatnonzero(bad)[0]])} (scheme {cc.scheme}); "
                 "expected a code alignwatch.states can resolve",
                 row=_row_label(path, i),
                 column=cc.column,
             )
         return df
-    years = _years(df[cc.year]) if cc.year else None
-    values = raw.to_numpy(dtype=object)
-    iso = states.to_iso3(values, scheme=cc.scheme, years=years)
+    codes, iso_u = _lookup(raw, cc.scheme, df[cc.year] if cc.year else None)
     if pd.api.types.is_numeric_dtype(raw.dtype):
         present = raw.notna().to_numpy()
     else:
         present = raw.notna().to_numpy() & (raw.astype("string").str.strip() != "").fillna(False).to_numpy()
-    unresolved = present & pd.isna(np.asarray(iso, dtype=object))
+    unresolved = present & pd.isna(iso_u)[codes]
     if cc.allow and unresolved.any():
         unresolved &= ~raw.isin(list(cc.allow)).to_numpy()
     if unresolved.any():
         i = int(np.flatnonzero(unresolved)[0])
         raise DataError(
             path,
-            f"unknown country code {values[i]!r} (scheme {cc.scheme}); expected a code alignwatch.states can resolve",
+            f"unknown country code {_show(raw.iloc[i])} (scheme {cc.scheme}); expected a code alignwatch.states can resolve",
             row=_row_label(path, i),
             column=cc.column,
         )
@@ -338,7 +371,7 @@ def _resolve_countries(df: pd.DataFrame, cc: CountryCol, path: Path) -> pd.DataF
         i = int(np.flatnonzero(~present)[0])
         raise DataError(path, "missing country code; expected a value", row=_row_label(path, i), column=cc.column)
     if cc.out:
-        df[cc.out] = pd.array(iso, dtype="string")
+        df[cc.out] = pd.arrays.ArrowStringArray(pa.array(iso_u, type=pa.string(), from_pandas=True).take(pa.array(codes)))
     return df
 
 
