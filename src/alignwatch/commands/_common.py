@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 import json
 import sys
@@ -41,10 +42,11 @@ def state_list(value: str | None) -> list[str] | None:
 
 
 def year_range(first: int | None, last: int | None, *, lo: int = 1816, hi: int = 2100) -> tuple[int, int] | None:
+    """An inclusive year range from --from/--to; an open end runs to the first year or to this year."""
     if first is None and last is None:
         return None
     first = lo if first is None else first
-    last = hi if last is None else last
+    last = max(first, dt.date.today().year) if last is None else last
     if first > last:
         raise UsageError(f"year range {first}-{last} is reversed", hint="give --from before --to")
     if first < lo or last > hi:

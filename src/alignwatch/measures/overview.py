@@ -105,6 +105,7 @@ def dyad_years(wh: Warehouse, states: list[str] | None = None, years: tuple[int,
     covered = out["year"].isin(unga_years).to_numpy() & members
     out["unga_n_joint"] = out["unga_n_joint"].where(~covered | out["unga_n_joint"].notna(), 0)
     out.loc[~covered, ["unga_n_joint", "unga_agree"]] = np.nan
+    out["unga_n_joint"] = out["unga_n_joint"].astype("Int64")
 
     trade = wh.query(_TRADE_SQL, [states, states]).rename(
         columns={"iso3_1": "a", "iso3_2": "b", "flow1": "trade_a_imports_from_b", "flow2": "trade_b_imports_from_a"})
