@@ -237,7 +237,10 @@ def validate(tbl: pa.Table, ds: Dataset, path: Path) -> pa.Table:
             t = tbl.schema.field(name).type
             if not _kind_ok(kind, t):
                 raise DataError(path, f"wrong type {t}; expected {kind}", column=name)
-        df = tbl.to_pandas()
+        # only the columns the checks read go through pandas: long texts (speeches) stay in Arrow untouched
+        needed = set(ds.key) | set(ds.ranges) | set(ds.allowed) | {cc.column for cc in ds.countries} | {
+            cc.year for cc in ds.countries if cc.year}
+        df = tbl.select([c for c in tbl.column_names if c in needed]).to_pandas()
 
     key_now = bool(ds.key) and all(k in df.columns for k in ds.key)
     if key_now:
@@ -268,7 +271,14 @@ def validate(tbl: pa.Table, ds: Dataset, path: Path) -> pa.Table:
     for cc in ds.countries:
         df = _resolve_countries(df, cc, path)
 
-    out = pa.Table.from_pandas(df, preserve_index=False)
+    if is_csv:
+        out = pa.Table.from_pandas(df, preserve_index=False)
+    else:
+        out = tbl
+        for c in (cc.out for cc in ds.countries if cc.out):
+            arr = pa.array(df[c].to_numpy(dtype=object, na_value=None), type=pa.string())
+            out = (out.set_column(out.column_names.index(c), c, arr) if c in out.column_names
+                   else out.append_column(c, arr))
     if ds.transform is not None:
         try:
             out = ds.transform(out)
