@@ -332,9 +332,11 @@ def _lookup(raw: pd.Series, scheme: str, when: pd.Series | None) -> tuple[np.nda
         codes, uniq = pd.factorize(raw, use_na_sentinel=False)
         iso_u = states.to_iso3(np.asarray(uniq, dtype=object), scheme=scheme)
     else:
-        frame = pd.DataFrame({"v": raw.to_numpy(), "t": when.to_numpy()})
-        codes = frame.groupby(["v", "t"], sort=False, dropna=False).ngroup().to_numpy()
-        first = np.unique(codes, return_index=True)[1]  # first row of each group; groups numbered by appearance
+        # integer codes for (value, when) pairs: two factorizations and one np.unique, no Python-level grouping
+        vc, _ = pd.factorize(raw, use_na_sentinel=False)
+        wc, wu = pd.factorize(when, use_na_sentinel=False)
+        _, first, codes = np.unique(vc.astype(np.int64) * max(len(wu), 1) + wc, return_index=True,
+                                    return_inverse=True)
         iso_u = states.to_iso3(raw.to_numpy(dtype=object)[first], scheme=scheme,
                                years=_years(when.iloc[first].reset_index(drop=True)))
     return codes, np.asarray(iso_u, dtype=object)
