@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import itertools
 import tomllib
+import warnings
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -192,6 +193,12 @@ def dyad_index(wh: Warehouse, states: list[str], years: tuple[int, int] | None =
 
 def combine(panel: pd.DataFrame, weights: Weights, *, replicates: int | None = None) -> pd.DataFrame:
     """Weighted sub-indices and composite with bootstrap intervals from a standardised long panel (z, z_se)."""
+    with warnings.catch_warnings():  # all-NaN rows (no family covers a dyad-year) are expected and give NA
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return _combine(panel, weights, replicates)
+
+
+def _combine(panel: pd.DataFrame, weights: Weights, replicates: int | None) -> pd.DataFrame:
     R = weights.replicates if replicates is None else replicates
     rng = np.random.default_rng(weights.seed)
     # every weighted family is a column, so one that covers no row here is imputed (wider interval), not dropped

@@ -107,9 +107,14 @@ def label(pol: float, eco: float, prev_pol: float | None, prev_eco: float | None
     return "dealignment"
 
 
+def _short(text: str, n: int = 60) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
 def periods(index_rows: pd.DataFrame, panel: pd.DataFrame | None = None, events: pd.DataFrame | None = None,
             *, min_size: int = 3, B: int = 200, seed: int = 0, top: int = 3,
-            min_stability: float = 0.5) -> tuple[pd.DataFrame, list[Break]]:
+            min_stability: float = 0.5, max_events: int = 4) -> tuple[pd.DataFrame, list[Break]]:
     """Periods of one dyad from its index rows (year, political, economic, composite, divergence).
 
     ``panel`` (standardised family panel: year, family, z) supplies the top contributing families; ``events``
@@ -141,7 +146,9 @@ def periods(index_rows: pd.DataFrame, panel: pd.DataFrame | None = None, events:
         ev = ""
         if events is not None and len(events):
             inside = events[(events["year"] >= s) & (events["year"] <= e)]
-            ev = "; ".join(f"{r.date} {r.text}" for r in inside.head(6).itertuples())
+            ev = "; ".join(f"{r.date} {_short(r.text)}" for r in inside.head(max_events).itertuples())
+            if len(inside) > max_events:
+                ev += f"; … {len(inside) - max_events} more"
         br = breaks[k - 1] if k > 0 else None
         out.append({"start": s, "end": e, "label": lab, "political": pol, "economic": eco,
                     "composite": float(seg["composite"].mean()),

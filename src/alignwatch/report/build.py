@@ -1,0 +1,277 @@
+"""The self-contained HTML report: one file, plotly.js inlined once, no external URL, every figure sourced.
+
+Sections are small functions ``(ctx) -> html``; a section whose data are missing says so in place (the report
+never silently drops a section). The report reads measures and figures, never SQL.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import importlib
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+import plotly.graph_objects as go
+import plotly.offline
+
+from .. import __version__, periods as per
+from .. import index as idx
+from ..errors import AlignwatchError
+from ..warehouse import Warehouse
+from . import figures_index
+
+
+@dataclass
+class Context:
+    wh: Warehouse
+    focus: str
+    partners: list[str]
+    weights: idx.Weights
+    years: tuple[int, int] | None = None
+    index: pd.DataFrame | None = None
+    panel: pd.DataFrame | None = None
+    periods: dict = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    timings: dict = field(default_factory=dict)
+
+    @property
+    def states(self) -> list[str]:
+        return [self.focus] + self.partners
+
+    @property
+    def dyads(self) -> list[tuple[str, str]]:
+        return [tuple(sorted((self.focus, p))) for p in self.partners]
+
+
+SECTIONS: list[tuple[str, str, Callable[[Context], str]]] = []
+
+
+def section(key: str, title: str):
+    def deco(fn):
+        SECTIONS.append((key, title, fn))
+        return fn
+    return deco
+
+
+def fig_html(fig: go.Figure) -> str:
+    return fig.to_html(full_html=False, include_plotlyjs=False, config={"displaylogo": False})
+
+
+def table_html(df: pd.DataFrame, max_rows: int = 60) -> str:
+    if df is None or df.empty:
+        return "<p class='na'>No rows.</p>"
+    return df.head(max_rows).to_html(index=False, na_rep="NA", float_format=lambda v: f"{v:.3f}",
+                                     classes="tbl", border=0, escape=True)
+
+
+def _optional(module: str, attr: str):
+    """A figure function from another module of the report, or None where that module is not installed."""
+    try:
+        return getattr(importlib.import_module(f"alignwatch.{module}"), attr)
+    except (ImportError, AttributeError):
+        return None
+
+
+# ------------------------------------------------------------------------------------------------ sections
+
+
+@section("glance", "Current state at a glance")
+def _glance(ctx: Context) -> str:
+    d = ctx.index
+    rows = []
+    for a, b in ctx.dyads:
+        g = d[(d.a == a) & (d.b == b)].dropna(subset=["composite"]).sort_values("year")
+        if g.empty:
+            continue
+        last = g.iloc[-1]
+        p = ctx.periods.get((a, b))
+        cur = p.iloc[-1] if p is not None and len(p) else None
+        ref = {y: g.loc[g.year == y, "composite"] for y in (1992, 2017, 2019)}
+        rows.append({
+            "dyad": f"{a}–{b}", "latest year": int(last.year), "composite": last.composite,
+            "interval": f"{last.get('composite_lo', float('nan')):.2f} … {last.get('composite_hi', float('nan')):.2f}",
+            "political": last.get("political"), "economic": last.get("economic"),
+            **{f"in {y}": (float(v.iloc[0]) if len(v) else None) for y, v in ref.items()},
+            "current period": f"{cur.label} since {cur.start}" if cur is not None else "",
+        })
+    intro = (f"<p>Alignment of <b>{ctx.focus}</b> with {', '.join(ctx.partners)}: composite index in reference "
+             "standard deviations (0 = the typical dyad-year among the reference states; higher = more aligned). "
+             "Latest year with data; NA where no family covers it.</p>")
+    return intro + table_html(pd.DataFrame(rows))
+
+
+@section("index", "Index over time, with intervals and periods")
+def _index(ctx: Context) -> str:
+    out = fig_html(figures_index.index_figure(ctx.index, ctx.periods, ctx.focus))
+    for (a, b), p in ctx.periods.items():
+        out += f"<h3>Periods {a}–{b}</h3>" + table_html(p)
+    out += "<p class='note'>Codebook: " + "; ".join(
+        f"<b>{html.escape(k)}</b>: {html.escape(v)}" for k, v in per.CODEBOOK.items()) + ".</p>"
+    return out
+
+
+@section("domains", "Political vs economic")
+def _domains(ctx: Context) -> str:
+    return fig_html(figures_index.domains_figure(ctx.index, ctx.focus))
+
+
+@section("families", "Measure families")
+def _families(ctx: Context) -> str:
+    parts = []
+    for title, module, attr, args in (
+        ("UN General Assembly: ideal points", "report.figures_unga", "idealpoints_figure", "states"),
+        ("Security Council: DPRK timeline", "report.figures_unsc", "unsc_timeline_figure", "topic"),
+        ("Treaties", "report.figures_unsc", "treaty_figure", "dyads"),
+        ("Trade: China's share of DPRK trade", "report.figures_trade", "trade_share_figure", "focus_chn"),
+        ("Trade: China–DPRK flows", "report.figures_trade", "trade_flows_figure", "focus_chn"),
+        ("Trade: DPRK–Russia", "report.figures_trade", "trade_flows_figure", "focus_rus"),
+        ("Visits", "report.figures_trade", "visits_figure", "dyads"),
+        ("Speeches", "report.figures_text", "speech_figure", "dyad_list"),
+        ("Positions on peace proposals", "report.figures_positions", "proposals_timeline_figure", "wh"),
+        ("New Year addresses", "report.figures_positions", "addresses_figure", "wh"),
+    ):
+        fn = _optional(module, attr)
+        if fn is None:
+            parts.append(f"<h3>{title}</h3><p class='na'>Figure not available in this build.</p>")
+            continue
+        try:
+            figs = _call(fn, args, ctx)
+        except AlignwatchError as e:
+            parts.append(f"<h3>{title}</h3><p class='na'>Not available: {html.escape(str(e))}</p>")
+            continue
+        parts.append(f"<h3>{title}</h3>" + "".join(fig_html(f) for f in figs))
+    return "".join(parts)
+
+
+def _call(fn, args: str, ctx: Context) -> list[go.Figure]:
+    if args == "states":
+        return [fn(ctx.wh, ctx.states + ["USA"])]
+    if args == "topic":
+        return [fn(ctx.wh, "DPRK")]
+    if args == "dyads":
+        return [fn(ctx.wh, a, b) for a, b in ctx.dyads]
+    if args == "focus_chn":
+        return [fn(ctx.wh, ctx.focus, "CHN")] if "CHN" in ctx.partners else []
+    if args == "focus_rus":
+        return [fn(ctx.wh, ctx.focus, "RUS")] if "RUS" in ctx.partners else []
+    if args == "dyad_list":
+        return [fn(ctx.wh, ctx.dyads)]
+    return [fn(ctx.wh)]
+
+
+@section("network", "Bloc network")
+def _network(ctx: Context) -> str:
+    fn = _optional("report.figures_network", "bloc_section")
+    return fn(ctx) if fn else "<p class='na'>Network module not available in this build.</p>"
+
+
+@section("redlines", "Red lines")
+def _redlines(ctx: Context) -> str:
+    fn = _optional("report.figures_network", "redlines_section")
+    return fn(ctx) if fn else "<p class='na'>Red-lines module not available in this build.</p>"
+
+
+@section("claims", "Claims checked against the data")
+def _claims(ctx: Context) -> str:
+    fn = _optional("claims", "check_all")
+    if fn is None:
+        return "<p class='na'>Claims module not available in this build.</p>"
+    return table_html(fn(ctx.wh), max_rows=100)
+
+
+@section("sources", "Sources and provenance")
+def _sources(ctx: Context) -> str:
+    prov = ctx.wh.provenance()
+    if not prov.empty:
+        prov = prov.assign(sha256=prov["sha256"].str[:12])[
+            ["table", "rows", "year_min", "year_max", "sha256", "ingested_at", "citation", "url"]]
+    notes = "".join(f"<li>{html.escape(n)}</li>" for n in ctx.notes)
+    return (table_html(prov, max_rows=200) + (f"<h3>Notes</h3><ul>{notes}</ul>" if notes else "")
+            + f"<p class='note'>alignwatch {__version__}; weights: {html.escape(ctx.weights.path)}; "
+              f"generated {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC.</p>")
+
+
+# --------------------------------------------------------------------------------------------------- build
+
+CSS = """
+body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;max-width:1200px;margin:2em auto;padding:0 1em;
+color:#222}h1{margin-bottom:0}nav a{margin-right:1em}section{margin-top:2.5em;border-top:1px solid #ddd}
+table.tbl{border-collapse:collapse;font-size:13px}table.tbl td,table.tbl th{padding:3px 8px;border-bottom:1px solid #eee;
+text-align:right}table.tbl th{background:#f6f6f6}.na{color:#a33}.note{color:#555;font-size:13px}
+"""
+
+
+def compute(wh: Warehouse, focus: str, partners: list[str], weights: idx.Weights | None = None,
+            years: tuple[int, int] | None = None, replicates: int | None = None) -> Context:
+    ctx = Context(wh=wh, focus=focus, partners=partners, weights=weights or idx.load_weights(), years=years)
+    t0 = time.perf_counter()
+    di, panel, notes = idx.dyad_index(wh, ctx.states, years, ctx.weights, replicates=replicates, return_panel=True)
+    pairs = set(ctx.dyads)
+    ctx.index = di[[(a, b) in pairs for a, b in zip(di.a, di.b)]]
+    ctx.panel, ctx.notes = panel, notes
+    ctx.timings["index"] = time.perf_counter() - t0
+    events = chronology_events(wh)
+    for a, b in ctx.dyads:
+        rows = ctx.index[(ctx.index.a == a) & (ctx.index.b == b)]
+        p = panel[(panel.a == a) & (panel.b == b)]
+        ev = events[events.apply(lambda r: {a, b} <= r.parties or (r.parties == {"*"} and "PRK" in (a, b)), axis=1)] \
+            if len(events) else events
+        ctx.periods[(a, b)], _ = per.periods(rows, p, ev, seed=ctx.weights.seed)
+    ctx.timings["periods"] = time.perf_counter() - t0 - ctx.timings["index"]
+    return ctx
+
+
+def chronology_events(wh: Warehouse) -> pd.DataFrame:
+    """Dated chronology events (treaties, summits, UNSC decisions, tests) with the parties they concern."""
+    rows = []
+    if wh.has("chr_treaties"):
+        for r in wh.df("chr_treaties").itertuples():
+            rows.append((str(r.date_signed)[:10], set(str(r.parties).replace("SUN", "RUS").split(";")), f"treaty: {r.name}"))
+    if wh.has("chr_summits"):
+        for r in wh.df("chr_summits").itertuples():
+            parties = {str(r.visitor_country).replace("SUN", "RUS"), str(r.host_country).replace("SUN", "RUS")}
+            rows.append((str(r.date_start)[:10], parties, f"visit: {r.visitor} to {r.location_city}"))
+    if wh.has("chr_unsc_dprk"):
+        for r in wh.df("chr_unsc_dprk").itertuples():
+            rows.append((str(r.date)[:10], {"*"}, f"UNSC {r.document} ({r.kind})"))
+    if wh.has("chr_dprk_tests"):
+        for r in wh.df("chr_dprk_tests").itertuples():
+            if r.kind in ("nuclear_test", "icbm_test"):
+                rows.append((str(r.date)[:10], {"*"}, f"{r.kind.replace('_', ' ')}: {r.name}"))
+    df = pd.DataFrame(rows, columns=["date", "parties", "text"])
+    df["year"] = pd.to_numeric(df["date"].str[:4], errors="coerce")
+    return df.sort_values("date").reset_index(drop=True)
+
+
+def render(ctx: Context) -> str:
+    body, nav = [], []
+    for key, title, fn in SECTIONS:
+        t0 = time.perf_counter()
+        try:
+            content = fn(ctx)
+        except AlignwatchError as e:
+            content = f"<p class='na'>Not available: {html.escape(str(e))}</p>"
+        ctx.timings[key] = time.perf_counter() - t0
+        nav.append(f"<a href='#{key}'>{html.escape(title)}</a>")
+        body.append(f"<section id='{key}'><h2>{html.escape(title)}</h2>{content}</section>")
+    title = f"alignwatch: {ctx.focus} with {', '.join(ctx.partners)}"
+    return (f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>{html.escape(title)}</title>"
+            f"<style>{CSS}</style><script type='text/javascript'>{plotly.offline.get_plotlyjs()}</script></head>"
+            f"<body><h1>{html.escape(title)}</h1><nav>{''.join(nav)}</nav>{''.join(body)}</body></html>")
+
+
+def build_report(wh: Warehouse, focus: str, partners: list[str], out: str | Path, *,
+                 weights: idx.Weights | None = None, years: tuple[int, int] | None = None,
+                 replicates: int | None = None) -> Context:
+    """Compute and write the report atomically (a failed build never leaves a half-written file)."""
+    ctx = compute(wh, focus, partners, weights, years, replicates)
+    text = render(ctx)
+    out = Path(out)
+    tmp = out.with_name(f".{out.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(out)
+    return ctx
