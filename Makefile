@@ -12,7 +12,7 @@ endif
 export SPARK_LOCAL_IP ?= 127.0.0.1
 PYTEST_ARGS ?=
 
-.PHONY: install demo test test-fast bench clean
+.PHONY: install demo test test-fast bench clean chromium
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -22,12 +22,20 @@ $(VENV)/.installed: pyproject.toml
 
 install: $(VENV)/.installed
 
+# The browser test drives Debian's Chromium (never a downloaded browser); install it when missing.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing Debian's chromium for the browser test"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "chromium not found and cannot be installed here: the browser test will be skipped"; fi; }
+
 demo: install
 	$(AW) ingest
 	$(AW) dyad PRK CHN --from 1991
 	$(AW) report --focus PRK --partners CHN,RUS --out report.html
 
-test: install
+test: install chromium
 	$(PY) -m pytest -q $(PYTEST_ARGS)
 
 test-fast: install
