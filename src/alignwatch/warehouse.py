@@ -3,13 +3,14 @@
 Ingest is atomic: new tables are written into a copy of the warehouse, which replaces the original with one
 ``os.replace`` only after every table has been validated and written. A failed, interrupted or killed ingest
 therefore leaves the previous file readable and unchanged (a stale copy is removed by the next ingest).
-Ingest is idempotent: a dataset whose input file has the same sha256 as at its last ingest (under the same
-package version) is skipped.
+Ingest is idempotent: a dataset whose input file has the same sha256 as at its last ingest, read by the same
+connector code and curated tables (see :func:`spec_fingerprint`) under the same package version, is skipped.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 import shutil
 from collections.abc import Iterable
@@ -30,7 +31,7 @@ CACHE_PREFIX = "_cache_"
 _PROV_DDL = f"""
 CREATE TABLE IF NOT EXISTS {PROVENANCE} (
     "table" VARCHAR PRIMARY KEY, source VARCHAR, origin VARCHAR, url VARCHAR, sha256 VARCHAR, rows BIGINT,
-    year_min INTEGER, year_max INTEGER, ingested_at TIMESTAMP, version VARCHAR, citation VARCHAR
+    year_min INTEGER, year_max INTEGER, ingested_at TIMESTAMP, version VARCHAR, citation VARCHAR, spec VARCHAR
 )"""
 
 
@@ -119,6 +120,24 @@ class IngestResult:
     years: tuple[int | None, int | None]
 
 
+def spec_fingerprint(ds: Dataset) -> str:
+    """What besides the input file decides a table's content: its connector module, the reading machinery, and
+    the package's curated tables (state crosswalk, chronology checks). Changing any of them re-ingests."""
+    import importlib
+    from importlib import resources
+
+    h = hashlib.sha256()
+    try:
+        mod = importlib.import_module(f"alignwatch.sources.{ds.source}")
+    except ImportError:  # a dataset declared outside the package (tests)
+        mod = None
+    for path in filter(None, [getattr(mod, "__file__", None), base.__file__]):
+        h.update(Path(path).read_bytes())
+    for name in ("states.csv", "chronology_checks.csv"):
+        h.update(resources.files("alignwatch.data").joinpath(name).read_bytes())
+    return h.hexdigest()[:16]
+
+
 def _stale_copies(db: Path) -> list[Path]:
     return list(db.parent.glob(f".{db.name}.ingest-*"))
 
@@ -142,7 +161,7 @@ def ingest(
     for ds, path in located:
         digest = base.sha256(path)
         prev = previous.get(ds.table)
-        if not force and prev is not None and prev == (digest, __version__):
+        if not force and prev is not None and prev == (digest, __version__, spec_fingerprint(ds)):
             results.append(IngestResult(ds.table, "skipped", -1, digest, str(path), (None, None)))
         else:
             todo.append((ds, path, digest))
@@ -157,14 +176,15 @@ def ingest(
         con = duckdb.connect(str(tmp))
         try:
             con.execute(_PROV_DDL)
+            con.execute(f"ALTER TABLE {PROVENANCE} ADD COLUMN IF NOT EXISTS spec VARCHAR")
             for ds, path, digest in _progress(todo, progress):
                 tbl = base.load(ds, path)
                 _write(con, ds.table, tbl)
                 years = base.coverage_years(tbl, ds)
                 con.execute(
-                    f'INSERT OR REPLACE INTO {PROVENANCE} VALUES (?,?,?,?,?,?,?,?,?,?,?)',
+                    f'INSERT OR REPLACE INTO {PROVENANCE} VALUES (?,?,?,?,?,?,?,?,?,?,?,?)',
                     [ds.table, ds.source, str(path), ds.url, digest, tbl.num_rows, years[0], years[1],
-                     dt.datetime.now(dt.UTC).replace(tzinfo=None), __version__, ds.citation],
+                     dt.datetime.now(dt.UTC).replace(tzinfo=None), __version__, ds.citation, spec_fingerprint(ds)],
                 )
                 # a re-ingested source invalidates derived results cached from it
                 for (name,) in con.execute(
@@ -218,8 +238,11 @@ def _previous_hashes(db: Path) -> dict[str, tuple[str, str]]:
         ).fetchone()[0]
         if not have:
             return {}
-        rows = con.execute(f'SELECT "table", sha256, version FROM {PROVENANCE}').fetchall()
-        return {t: (s, v) for t, s, v in rows}
+        cols = {r[0] for r in con.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = ?", [PROVENANCE]).fetchall()}
+        spec = "spec" if "spec" in cols else "NULL"
+        rows = con.execute(f'SELECT "table", sha256, version, {spec} FROM {PROVENANCE}').fetchall()
+        return {t: (s, v, f) for t, s, v, f in rows}
     finally:
         con.close()
 

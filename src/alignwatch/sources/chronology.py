@@ -9,6 +9,13 @@ trade series, the end of the Soviet/Russian-DPRK alliance): rows are kept per so
 
 from __future__ import annotations
 
+import csv
+from functools import lru_cache
+from importlib import resources
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
 from .base import CountryCol, Dataset
 
 CITATION = (
@@ -25,8 +32,50 @@ UKRAINE_STATES = ("CHN", "RUS", "PRK", "BLR", "IRN", "SYR", "LAO", "VNM", "CUB",
 PROPOSAL_STATES = ("PRK", "CHN", "RUS", "USA", "KOR", "JPN")
 
 
+@lru_cache(maxsize=1)
+def _checks() -> tuple[dict, ...]:
+    """The project's own checks of low-confidence chronology rows (data/chronology_checks.csv), each cited."""
+    text = resources.files("alignwatch.data").joinpath("chronology_checks.csv").read_text("utf-8")
+    return tuple(csv.DictReader(text.splitlines()))
+
+
+def apply_checks(table: str, tbl: pa.Table) -> pa.Table:
+    """Apply the checks for one table: ``confirm`` raises a row's confidence, ``refute`` sets its value to NA.
+
+    Rows are never dropped: every checked row keeps its original values beside a ``check`` note and source, so a
+    reader sees what was changed and why.
+    """
+    checks = [c for c in _checks() if c["table"] == table]
+    n = tbl.num_rows
+    note = [None] * n
+    conf = tbl["confidence"].to_pylist()
+    value = tbl["value"].to_pylist() if "value" in tbl.column_names else None
+    for c in checks:
+        mask = pa.array([True] * n)
+        for part in c["key"].split(";"):
+            col, _, want = part.partition("=")
+            mask = pc.and_(mask, pc.equal(pc.cast(tbl[col], pa.string()).combine_chunks()
+                                          if not pa.types.is_date(tbl[col].type)
+                                          else pc.strftime(tbl[col], "%Y-%m-%d").combine_chunks(), want))
+        hits = [i for i, m in enumerate(mask.to_pylist()) if m]
+        if len(hits) != 1:
+            raise RuntimeError(f"chronology_checks.csv: key {c['key']!r} matches {len(hits)} rows of {table}")
+        i = hits[0]
+        conf[i] = c["confidence"]
+        note[i] = f"{c['action']}: {c['note']} [{c['source']}]"
+        if c["action"] == "refute" and value is not None:
+            value[i] = None
+    out = tbl.set_column(tbl.column_names.index("confidence"), "confidence", pa.array(conf, pa.string()))
+    if value is not None:
+        out = out.set_column(out.column_names.index("value"), "value", pa.array(value, pa.float64()))
+    return out.append_column("check", pa.array(note, pa.string()))
+
+
 def _chr(name: str, file: str, note: str = "", **kw) -> Dataset:
-    return Dataset(table=f"chr_{name}", source="chronology", path=f"chronology/{file}", url=None,
+    table = f"chr_{name}"
+    if "transform" not in kw:
+        kw["transform"] = lambda tbl: apply_checks(table, tbl)
+    return Dataset(table=table, source="chronology", path=f"chronology/{file}", url=None,
                    citation=CITATION, note=f"{note} {NOTE}".strip(), **kw)
 
 
