@@ -459,3 +459,19 @@ def test_mirror_sanity_chronology(loaded):
 def test_mirror_full_load_is_fast(loaded):
     # the whole ingest target is < 30 s on 2 cores; loading (read + validate + ISO3) is most of it
     assert LOAD_SECONDS["total"] < 60
+
+
+@pytest.mark.data
+def test_unga_votes_follow_the_seat_on_the_vote_date(data_dir):
+    """Names label seats: 'Yugoslavia' votes after 2006-06-05 are Serbia's; ROC votes stay TWN; counts unchanged."""
+    import pandas as pd
+
+    from alignwatch import sources as src
+
+    t = src.base.load(src.registry()["unga_votes"]).to_pandas()
+    yug = t[t.country == "Yugoslavia"]
+    assert set(yug.loc[pd.to_datetime(yug.date) >= "2006-06-05", "iso3"]) == {"SRB"}
+    assert set(yug.loc[pd.to_datetime(yug.date) < "2006-06-01", "iso3"]) == {"YUG"}
+    assert (t.iso3 == "CHN").sum() == 4532 and (t.iso3 == "PRK").sum() == 2105
+    assert pd.to_datetime(t.loc[t.iso3 == "TWN", "date"]).max() < pd.Timestamp("1971-10-26")
+    assert t["date"].notna().all()

@@ -2,10 +2,40 @@
 
 Three tidy tables (votes without absences, roll calls, issue codes) and the raw table that keeps absent (8) and
 non-member (9) codes. The tidy votes' ``country_code`` is NA for three historical states, so canonical ISO3 is
-taken from the country *name*; "Taiwan" there is the ROC holding the China seat until 1971 (ISO3 TWN).
+taken from the country *name*; "Taiwan" there is the ROC holding the China seat until 1971 (ISO3 TWN). Names label
+seats, not governments: "Yugoslavia" votes after 2006-06-05 are Serbia's, so each vote is re-resolved through its
+COW code on the roll call's date (which the tidy votes lack, so it is joined from the roll calls).
 """
 
-from .base import CountryCol, Dataset
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from .base import CountryCol, Dataset, locate
+
+
+def _seat_holder_on_vote_date(tbl: pa.Table) -> pa.Table:
+    """Add the roll call's ``date`` and re-resolve ISO3 through the COW seat on that date (YUG -> SRB from 2006)."""
+    from .. import states
+
+    rc = pq.read_table(locate(next(d for d in DATASETS if d.table == "unga_roll_calls")), columns=["rcid", "date"])
+    date = pc.take(rc["date"], pc.index_in(tbl["rcid"], rc["rcid"]))
+    iso = np.asarray(tbl["iso3"].to_pylist(), dtype=object)
+    st = states.table()
+    cow = st.dropna(subset=["cow_num"]).groupby("iso3")["cow_num"].last()
+    codes = np.array([cow.get(i) for i in iso], dtype=object)
+    days = np.asarray(date.to_numpy(zero_copy_only=False), dtype="datetime64[D]")
+    has = np.array([c is not None for c in codes]) & ~np.isnat(days)
+    again = np.asarray(states.to_iso3(codes[has].astype(float).astype(int).astype(object), scheme="cow",
+                                      years=days[has]), dtype=object)
+    keep = np.array([a is not None for a in again])
+    idx = np.flatnonzero(has)[keep]
+    iso[idx] = again[keep]
+    out = tbl.append_column("date", date)
+    return out.set_column(out.column_names.index("iso3"), "iso3", pa.array(iso.tolist(), pa.string()))
+
 
 _REPO = "https://github.com/dgrtwo/unvotes/raw/7eb7034314ff79c49c9e0785fcd9d216fa04cf14"
 CITATION = (
@@ -25,6 +55,7 @@ DATASETS = [
         key=("rcid", "country"),
         allowed={"vote": frozenset({"yes", "abstain", "no"})},
         countries=(CountryCol("country", "name", out="iso3", nullable=False),),
+        transform=lambda t: _seat_holder_on_vote_date(t),
     ),
     Dataset(
         table="unga_roll_calls",
