@@ -261,9 +261,10 @@ def test_unga_votes_2025_unknown_member_column(tmp_path):
 
 
 def test_ungdc_roc_speeches_are_twn(tmp_path):
-    data = {"year": [1950, 1970, 1971, 1971], "session": [5, 25, 26, 26], "iso3": ["CHN", "CHN", "CHN", "PRK"],
+    # the 1971 debate preceded the seat change of 1971-10-25: its China speech is still the ROC's
+    data = {"year": [1950, 1971, 1972, 1991], "session": [5, 26, 27, 46], "iso3": ["CHN", "CHN", "CHN", "PRK"],
             "text": ["a", "b", "c", "d"], "n_chars": [1, 1, 1, 1],
-            "source_file": ["CHN_05_1950.txt", "CHN_25_1970.txt", "CHN_26_1971.txt", "PRK_26_1971.txt"]}
+            "source_file": ["CHN_05_1950.txt", "CHN_26_1971.txt", "CHN_27_1972.txt", "PRK_46_1991.txt"]}
     df = base.load(REG["ungdc_speeches"], path=write_parquet(tmp_path / "u.parquet", data)).to_pandas()
     assert list(df["iso3"]) == ["TWN", "TWN", "CHN", "PRK"]
     assert list(df["iso3_source"]) == ["CHN", "CHN", "CHN", "PRK"]
@@ -391,8 +392,8 @@ def test_mirror_sanity_ungdc(loaded):
     assert len(df) == 10_938 and (df.iso3 == "PRK").sum() == 34
     assert (df.iso3_source == "CHN").sum() == 78 and (df.year == 2024).sum() == 191
     roc = df[df.iso3 == "TWN"]
-    assert len(roc) > 0 and roc.year.max() <= 1970 and (roc.iso3_source == "CHN").all()
-    assert df[df.iso3 == "CHN"].year.min() >= 1971
+    assert len(roc) > 0 and roc.year.max() == 1971 and (roc.iso3_source == "CHN").all()
+    assert df[df.iso3 == "CHN"].year.min() == 1972
 
 
 @pytest.mark.data

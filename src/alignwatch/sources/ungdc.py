@@ -1,7 +1,9 @@
 """UN General Debate Corpus (UNGDC) 1946-2024: one speech per country-year, and the speakers table.
 
-Quirk handled here (MANIFEST section 2): the source labels the China seat ``CHN`` throughout, but speeches from 1946
-to 1970 were given by the Republic of China delegation. The canonical ``iso3`` therefore reads ``TWN`` for those
+Quirk handled here (MANIFEST section 2, corrected): the source labels the China seat ``CHN`` throughout, but speeches
+from 1946 to 1971 were given by the Republic of China delegation. The manifest says "to 1970", but the 1971 debate
+(September–October, before the seat changed hands on 25 Oct) was still the ROC's: the speaker is Chow Shu-kai and
+the text speaks for "the Republic of China". The canonical ``iso3`` therefore reads ``TWN`` for those
 years (never join ROC speeches onto the PRC); the source code is kept in ``iso3_source`` (speakers: ``iso_code``).
 ``RUS`` before 1991 is the USSR, as the state system treats it.
 """
@@ -21,7 +23,7 @@ CITATION = (
     "(2017), 'Understanding State Preferences With Text As Data: Introducing the UN General Debate Corpus', "
     "Research & Politics; Harvard Dataverse doi:10.7910/DVN/0TJX8Y (CC0)"
 )
-ROC_LAST_YEAR = 1970  # the PRC took the China seat on 25 Oct 1971; the 1971 debate speech is the PRC's
+ROC_LAST_YEAR = 1971  # the 1971 general debate preceded the seat change of 25 Oct 1971: its China speech is the ROC's
 
 
 def _roc(year: pa.ChunkedArray, iso3: pa.ChunkedArray) -> pa.ChunkedArray:
@@ -60,7 +62,7 @@ DATASETS = [
         coverage="year",
         transform=_speeches,
         note="original: the text files data/data_original/TXT/Session NN - YYYY/ISO_NN_YYYY.txt in the repository "
-             "archive (one row per file). iso3 = canonical (CHN 1946-1970 -> TWN, the ROC delegation); "
+             "archive (one row per file). iso3 = canonical (CHN 1946-1971 -> TWN, the ROC delegation); "
              "iso3_source = the code in the file name.",
     ),
     Dataset(
@@ -77,6 +79,6 @@ DATASETS = [
         coverage="year",
         transform=_speakers,
         note="(year, iso_code) is not unique: some sessions list two speakers for one state, and one row (League "
-             "of Arab States, 1987) has no code. iso3 = canonical (CHN 1946-1970 -> TWN); post unreliable before 1994.",
+             "of Arab States, 1987) has no code. iso3 = canonical (CHN 1946-1971 -> TWN); post unreliable before 1994.",
     ),
 ]
