@@ -145,3 +145,10 @@ def test_real_bloc_2019_and_2025(real_wh):
     f = r["focus"].set_index("year")
     assert "CHN" in f.loc[2019, "bloc_in"]
     assert pd.isna(f.loc[2022, "community_size"])
+
+
+def test_network_cli_rejects_bad_view_and_state(tmp_path):
+    from alignwatch.cli import main
+
+    assert main(["network", "--view", "nonsense", "--db", str(tmp_path / "x.duckdb")]) == 2
+    assert main(["network", "--bloc", "PRK,Atlantis", "--db", str(tmp_path / "x.duckdb")]) == 2

@@ -6,9 +6,9 @@ Method (stated, not tuned to any narrative):
   length ``min_size`` years. Penalty: the BIC-type ``pen = 2 * sigma^2 * log(T)`` (Yao 1988), with the noise
   ``sigma`` estimated robustly from first differences (MAD / 0.6745 / sqrt 2), so the criterion adapts to each
   series' own noise instead of a hand-picked constant.
-- Uncertainty: a residual bootstrap (fitted segment means plus resampled residuals, re-detected ``B`` times).
+- Uncertainty: a residual bootstrap (fitted segment means plus resampled residuals, re-detected ``B`` = 100 times).
   Every break reports its stability (share of replicates with a break within +/-1 year) and a 90% interval of the
-  nearest replicate break. Breaks found in fewer than ``min_stability`` (default half) of the replicates are
+  nearest replicate break (``B`` = 100 replicates). Breaks found in fewer than ``min_stability`` (default half) of the replicates are
   reported as unstable and do not split periods: a break the data cannot reproduce is not evidence.
 - Labels: codebook on period means of the political and economic sub-indices (z units) and their change from the
   previous period; precedence abandonment > entanglement > deep alignment > alignment > dealignment.
@@ -58,7 +58,7 @@ def _detect(y: np.ndarray, pen: float, min_size: int) -> list[int]:
     return [i for i in algo.predict(pen=pen) if i < len(y)]
 
 
-def detect(series: pd.Series, *, min_size: int = 3, B: int = 200, seed: int = 0,
+def detect(series: pd.Series, *, min_size: int = 3, B: int = 100, seed: int = 0,
            min_stability: float = 0.0) -> list[Break]:
     """Breaks of a yearly series (index = year); NaN years are skipped; ``min_stability`` drops unstable ones."""
     s = series.dropna().sort_index()
@@ -113,7 +113,7 @@ def _short(text: str, n: int = 60) -> str:
 
 
 def periods(index_rows: pd.DataFrame, panel: pd.DataFrame | None = None, events: pd.DataFrame | None = None,
-            *, min_size: int = 3, B: int = 200, seed: int = 0, top: int = 3,
+            *, min_size: int = 3, B: int = 100, seed: int = 0, top: int = 3,
             min_stability: float = 0.5, max_events: int = 4) -> tuple[pd.DataFrame, list[Break]]:
     """Periods of one dyad from its index rows (year, political, economic, composite, divergence).
 

@@ -74,11 +74,14 @@ def emit(df: pd.DataFrame, fmt: Format = Format.table, *, title: str | None = No
 
 
 def _cell(v) -> str:
+    """A table cell as text; text is escaped so that brackets in evidence ('[1]') are shown, not read as markup."""
+    from rich.markup import escape
+
     if v is None or (not isinstance(v, (list, tuple, dict)) and pd.isna(v)):
         return "NA"
     if isinstance(v, float):
         return f"{v:.3f}" if abs(v) < 1000 else f"{v:,.0f}"
-    return str(v)
+    return escape(str(v))
 
 
 def to_json(obj) -> str:
