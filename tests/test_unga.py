@@ -131,7 +131,7 @@ def test_china_seat_switch_1971(tiny_wh):
              (3, "CHN", "no"), (3, "USA", "yes"), (4, "CHN", "yes"), (4, "USA", "yes")]
     df = unga.dyad_years(_wh(tiny_wh, _votes(votes), rc), states=["CHN", "TWN", "USA"], use_cache=False)
     r70 = _row(df, "CHN", "USA", 1970)
-    assert r70.n_joint == 0 and np.isnan(r70.score) and r70.na_reason.startswith("CHN not holding the China seat")
+    assert pd.isna(r70.n_joint) and np.isnan(r70.score) and r70.na_reason.startswith("CHN not holding the China seat")
     r71 = _row(df, "CHN", "USA", 1971)
     assert r71.n_joint == 2 and r71.agree_identical == pytest.approx(0.5)  # the PRC's votes only
     assert _row(df, "TWN", "USA", 1970).agree_identical == 1.0
@@ -144,7 +144,7 @@ def test_prk_before_1991_is_na_not_zero(tiny_wh):
     votes = [(1, "CHN", "yes"), (2, "CHN", "yes"), (2, "PRK", "yes")]
     df = unga.dyad_years(_wh(tiny_wh, _votes(votes), rc), states=["PRK", "CHN"], use_cache=False)
     r90, r91 = _row(df, "PRK", "CHN", 1990), _row(df, "PRK", "CHN", 1991)
-    assert r90.n_joint == 0 and np.isnan(r90.agree_identical) and r90.na_reason == "PRK not a UN member"
+    assert pd.isna(r90.n_joint) and np.isnan(r90.agree_identical) and r90.na_reason == "PRK not a UN member"
     assert pd.isna(r90.source)
     assert r91.agree_identical == 1.0
 
@@ -202,7 +202,7 @@ def test_absences_missing_vs_category(tiny_wh):
     assert cat.kappa == pytest.approx(0.5)
     assert cat.s_score_noabs == pytest.approx(1 / 3)  # no abstentions here: the same table
     non = _row(df, "FRA", "CHE", 2001)  # Switzerland joined in 2002 (code 9): never scored
-    assert non.n_joint == 0 and np.isnan(non.score)
+    assert pd.isna(non.n_joint) and np.isnan(non.score)
 
 
 def test_category_mode_drops_absences_before_the_seat_changed_hands(tiny_wh):

@@ -124,7 +124,7 @@ class Options:
     @property
     def key(self) -> str:
         votes = "imp" if self.important else "allvotes"
-        return f"unga_v1_{self.absences}_{self.issue or 'all'}_{votes}_{self.year_basis}"
+        return f"unga_v2_{self.absences}_{self.issue or 'all'}_{votes}_{self.year_basis}"
 
 
 # ------------------------------------------------------------------------------------------------ vote loading
@@ -447,6 +447,10 @@ def compute_panel(votes: pd.DataFrame, items: pd.DataFrame, *, k: int, states: l
         default=-1,
     ).reshape(-1)
     out["na_reason"] = pd.Categorical.from_codes(reason, categories=labels)
+    # a count is only a count where votes could have been cast: no roll calls, or a non-member, is NA, never 0
+    uncountable = (reason == 0) | ((reason >= 2) & (reason < 2 + n_states))
+    out["n_joint"] = pd.array(np.where(uncountable, 0, n_joint), dtype="Int64")
+    out.loc[uncountable, "n_joint"] = pd.NA
     out["kappa_na"] = pd.Categorical.from_codes(np.where(no_var, 0, -1), categories=[_REASON_NO_VARIATION])
     out["score"] = out["agree_identical"]
     src_cat = pd.Categorical(votes["source"])
