@@ -32,8 +32,8 @@ chromium:
 
 demo: install
 	$(AW) ingest
-	$(AW) dyad PRK CHN --from 1991
 	$(AW) report --focus PRK --partners CHN,RUS --out report.html
+	$(AW) dyad PRK CHN --from 1991
 
 test: install chromium
 	$(PY) -m pytest -q $(PYTEST_ARGS)

@@ -33,7 +33,7 @@ def test_report_has_every_section_and_loads_nothing_external(real_wh, tmp_path):
     p = _Collect()
     p.feed(text)
     assert p.sections == [key for key, _, _ in build.SECTIONS]
-    for key in ("glance", "index", "domains", "families", "network", "redlines", "claims", "sources"):
+    for key in ("glance", "index", "domains", "families", "positions", "network", "redlines", "claims", "sources"):
         assert key in p.sections
     assert p.external == []
     assert "<script type='text/javascript'>" in text and "Plotly" in text  # plotly.js inlined once

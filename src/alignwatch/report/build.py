@@ -131,8 +131,6 @@ def _families(ctx: Context) -> str:
         ("Trade: DPRK–Russia", "report.figures_trade", "trade_flows_figure", "focus_rus"),
         ("Visits", "report.figures_trade", "visits_figure", "dyads"),
         ("Speeches", "report.figures_text", "speech_figure", "dyad_list"),
-        ("Positions on peace proposals", "report.figures_positions", "proposals_timeline_figure", "wh"),
-        ("New Year addresses", "report.figures_positions", "addresses_figure", "wh"),
     ):
         fn = _optional(module, attr)
         if fn is None:
@@ -144,6 +142,24 @@ def _families(ctx: Context) -> str:
             parts.append(f"<h3>{title}</h3><p class='na'>Not available: {html.escape(str(e))}</p>")
             continue
         parts.append(f"<h3>{title}</h3>" + "".join(fig_html(f) for f in figs))
+    return "".join(parts)
+
+
+@section("positions", "Positions on peace proposals and New Year addresses")
+def _positions(ctx: Context) -> str:
+    parts = []
+    for title, attr in (("Stances on peace proposals, roadmaps and joint statements", "proposals_timeline_figure"),
+                        ("Pyongyang's New Year addresses: term rates", "addresses_figure")):
+        fn = _optional("report.figures_positions", attr)
+        parts.append(f"<h3>{title}</h3>" + (fig_html(fn(ctx.wh)) if fn else
+                                             "<p class='na'>Figure not available in this build.</p>"))
+    pos = _optional("measures.positions", "dyad_years")
+    if pos is not None:
+        rows = pos(ctx.wh, ctx.states, ctx.years)
+        keep = [c for c in ("a", "b", "year", "n", "pos_agree", "n_co", "co_proposals", "proposals") if c in rows]
+        scored = rows[rows["pos_agree"].notna()][keep].sort_values(["a", "b", "year"])
+        parts.append("<h3>Position agreement per dyad-year (years with at least one stance of both known)</h3>"
+                     + table_html(scored, max_rows=120))
     return "".join(parts)
 
 
