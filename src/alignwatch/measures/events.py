@@ -26,9 +26,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..errors import DataError, UsageError
+from ..errors import DataError
 from ..warehouse import Warehouse
-from .registry import Family, register
+from .registry import Family, check_states, check_years, register
 
 ICEWS = "ev_icews"
 GDELT = "ev_gdelt_daily"
@@ -196,35 +196,10 @@ def _gdelt(wh: Warehouse, states: list[str] | None) -> pd.DataFrame:
                         nodes=focal | set(nodes["iso3_b"].dropna()), states=states)
 
 
-def _check_states(states) -> list[str] | None:
-    if states is None:
-        return None
-    if isinstance(states, str):
-        states = [states]
-    out = []
-    for s in states:
-        if not isinstance(s, str) or len(s.strip()) != 3 or not s.strip().isalpha():
-            raise UsageError(f"invalid state code {s!r}", hint="give ISO3 codes, e.g. ['PRK', 'CHN']")
-        out.append(s.strip().upper())
-    return sorted(set(out))
-
-
-def _check_years(years) -> tuple[int, int] | None:
-    if years is None:
-        return None
-    try:
-        lo, hi = int(years[0]), int(years[1])
-    except (TypeError, ValueError, IndexError, KeyError):
-        raise UsageError(f"years must be a (first, last) pair, not {years!r}") from None
-    if lo > hi:
-        raise UsageError(f"year range {lo}-{hi} is reversed", hint="give the first year before the last")
-    return lo, hi
-
-
 def dyad_years(wh: Warehouse, states: list[str] | None = None,
                years: tuple[int, int] | None = None) -> pd.DataFrame:
     """ICEWS and GDELT cooperation/conflict per undirected dyad-year (see the module docstring)."""
-    states, years = _check_states(states), _check_years(years)
+    states, years = check_states(states), check_years(years)
     wh.require(ICEWS, GDELT)
     if states is None:
         directed = wh.query(_ICEWS_ALL_SQL)

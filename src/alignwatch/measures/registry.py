@@ -32,6 +32,36 @@ class Family:
 _FAMILIES: dict[str, Family] = {}
 
 
+def check_states(states) -> list[str] | None:
+    """A family's ``states`` argument as sorted unique ISO3 codes; anything else is one clear UsageError.
+
+    Families are called from the CLI, the report and the dashboard: checking here, once, keeps a stray string from
+    ever reaching a query."""
+    if states is None:
+        return None
+    if isinstance(states, str):
+        states = [states]
+    out = []
+    for s in states:
+        if not isinstance(s, str) or len(s.strip()) != 3 or not s.strip().isalpha() or not s.strip().isascii():
+            raise UsageError(f"invalid state code {s!r}", hint="give ISO3 codes, e.g. ['PRK', 'CHN']")
+        out.append(s.strip().upper())
+    return sorted(set(out))
+
+
+def check_years(years) -> tuple[int, int] | None:
+    """A family's ``years`` argument as an inclusive ``(first, last)`` pair of ints, or None for all years."""
+    if years is None:
+        return None
+    try:
+        lo, hi = int(years[0]), int(years[1])
+    except (TypeError, ValueError, IndexError, KeyError):
+        raise UsageError(f"years must be a (first, last) pair, not {years!r}") from None
+    if lo > hi:
+        raise UsageError(f"year range {lo}-{hi} is reversed", hint="give the first year before the last")
+    return lo, hi
+
+
 def register(family: Family) -> Family:
     if family.domain not in ("political", "economic", "descriptive"):
         raise ValueError(f"family {family.name}: domain must be political, economic or descriptive")

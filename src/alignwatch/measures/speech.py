@@ -41,7 +41,7 @@ import scipy.sparse as sp
 
 from ..errors import DataError, UsageError
 from ..warehouse import CACHE_PREFIX, Warehouse, cached
-from .registry import Family, register
+from .registry import Family, check_states, check_years, register
 
 SOURCE = "ungdc_speeches"
 CITATION = (
@@ -443,31 +443,6 @@ def _cached_dyads(wh, states, years, backend, fit, top_terms, min_df, model) -> 
     return _finish(sims, shared_terms(weights, states, top_terms, (lo, hi)) if top_terms else None)
 
 
-def _states(states) -> list[str] | None:
-    if states is None:
-        return None
-    if isinstance(states, str):
-        states = [states]
-    out = []
-    for s in states:
-        if not isinstance(s, str) or not re.fullmatch(r"[A-Z]{3}", s.strip().upper()):
-            raise UsageError(f"invalid state code {s!r}", hint="give ISO3 codes, e.g. ['PRK', 'CHN']")
-        out.append(s.strip().upper())
-    return sorted(set(out))
-
-
-def _years(years) -> tuple[int, int] | None:
-    if years is None:
-        return None
-    try:
-        lo, hi = (int(years[0]), int(years[1]))
-    except (TypeError, ValueError, IndexError, KeyError):
-        raise UsageError(f"years must be a (first, last) pair, not {years!r}") from None
-    if lo > hi:
-        raise UsageError(f"year range {lo}-{hi} is reversed", hint="give the first year before the last")
-    return lo, hi
-
-
 def dyad_years(
     wh: Warehouse,
     states: list[str] | None = None,
@@ -487,7 +462,7 @@ def dyad_years(
     top terms of a million dyad-years are costly and read one dyad at a time.
     """
     _check(backend, fit, top_terms, min_df)
-    states, years = _states(states), _years(years)
+    states, years = check_states(states), check_years(years)
     if backend == "embeddings":
         _sentence_transformers()  # fail before building any cache
     wh.require("ungdc_speeches")
@@ -555,7 +530,7 @@ def salience(headlines: pd.DataFrame) -> pd.DataFrame:
 
 def kcna_salience(wh: Warehouse, years: tuple[int, int] | None = None) -> pd.DataFrame:
     """China and Russia in KCNA's English headlines per year, 1997–2014 (see :func:`salience`)."""
-    years = _years(years)
+    years = check_years(years)
     wh.require(KCNA_SOURCE)
     out = salience(wh.query(_KCNA_SQL))
     if years is not None:
