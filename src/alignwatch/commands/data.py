@@ -9,6 +9,7 @@ import pandas as pd
 import typer
 
 from .. import sources, states, warehouse
+from ..errors import FetchError
 from ..sources.fetch import fetch as fetch_one
 from ._common import DbOption, Format, FormatOption, emit
 
@@ -22,11 +23,18 @@ def fetch(
 
     Example: ``alignwatch fetch unvotes``
     """
-    rows = []
+    rows, failed = [], 0
     for ds in sources.select(names):
-        r = fetch_one(ds, force=force)
-        rows.append({"table": r.table, "status": r.status, "bytes": r.bytes, "path": r.path})
+        try:
+            r = fetch_one(ds, force=force)
+            rows.append({"table": r.table, "status": r.status, "bytes": r.bytes, "path": r.path})
+        except FetchError as e:  # one unreachable file does not stop the others; the exit code says it
+            failed += 1
+            rows.append({"table": ds.table, "status": f"failed: {e}", "bytes": 0, "path": ""})
     emit(pd.DataFrame(rows), fmt, title="fetch")
+    if failed:
+        raise FetchError(f"{failed} of {len(rows)} downloads failed (see the table above)",
+                         hint="check the network, or set ALIGNWATCH_DATA to a local mirror")
 
 
 def ingest(
