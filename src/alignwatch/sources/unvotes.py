@@ -9,11 +9,12 @@ COW code on the roll call's date (which the tidy votes lack, so it is joined fro
 
 
 import numpy as np
+import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from .base import CountryCol, Dataset, locate
+from .base import CountryCol, Dataset, _lookup, locate
 
 
 def _seat_holder_on_vote_date(tbl: pa.Table) -> pa.Table:
@@ -22,19 +23,20 @@ def _seat_holder_on_vote_date(tbl: pa.Table) -> pa.Table:
 
     rc = pq.read_table(locate(next(d for d in DATASETS if d.table == "unga_roll_calls")), columns=["rcid", "date"])
     date = pc.take(rc["date"], pc.index_in(tbl["rcid"], rc["rcid"]))
-    iso = np.asarray(tbl["iso3"].to_pylist(), dtype=object)
-    st = states.table()
-    cow = st.dropna(subset=["cow_num"]).groupby("iso3")["cow_num"].last()
-    codes = np.array([cow.get(i) for i in iso], dtype=object)
-    days = np.asarray(date.to_numpy(zero_copy_only=False), dtype="datetime64[D]")
-    has = np.array([c is not None for c in codes]) & ~np.isnat(days)
-    again = np.asarray(states.to_iso3(codes[has].astype(float).astype(int).astype(object), scheme="cow",
-                                      years=days[has]), dtype=object)
-    keep = np.array([a is not None for a in again])
-    idx = np.flatnonzero(has)[keep]
-    iso[idx] = again[keep]
-    out = tbl.append_column("date", date)
-    return out.set_column(out.column_names.index("iso3"), "iso3", pa.array(iso.tolist(), pa.string()))
+    iso = tbl["iso3"].to_pandas()
+    cow = states.table().dropna(subset=["cow_num"]).groupby("iso3")["cow_num"].last()
+    codes = iso.map(cow)
+    when = pd.Series(date.to_pandas())
+    has = (codes.notna() & when.notna()).to_numpy()
+    # each distinct (seat, date) pair is resolved once, then spread back over the votes
+    idx, iso_u = _lookup(codes[has].astype("int64").reset_index(drop=True), "cow",
+                         when[has].reset_index(drop=True))
+    again = iso_u[idx]
+    out = iso.to_numpy(dtype=object).copy()
+    resolved = np.array([a is not None for a in again], dtype=bool)
+    out[np.flatnonzero(has)[resolved]] = again[resolved]
+    tbl = tbl.append_column("date", date)
+    return tbl.set_column(tbl.column_names.index("iso3"), "iso3", pa.array(out.tolist(), pa.string()))
 
 
 _REPO = "https://github.com/dgrtwo/unvotes/raw/7eb7034314ff79c49c9e0785fcd9d216fa04cf14"
