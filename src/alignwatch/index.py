@@ -272,8 +272,11 @@ def _divergence(df: pd.DataFrame, threshold: float) -> pd.DataFrame:
 
 _COHESION_SQL = """
 WITH v AS (
-    SELECT v.rcid, year(r.date) AS year, v.iso3, v.vote
+    SELECT 'rc' || CAST(v.rcid AS VARCHAR) AS rcid, year(r.date) AS year, v.iso3, v.vote
     FROM unga_votes v JOIN unga_roll_calls r USING (rcid) WHERE v.iso3 IN (SELECT unnest(?::VARCHAR[]))
+    UNION ALL
+    SELECT resolution, year(date), iso3, vote FROM unga_votes_2025
+    WHERE council = 'General Assembly' AND vote IS NOT NULL AND iso3 IN (SELECT unnest(?::VARCHAR[]))
 )
 SELECT year, avg(CASE WHEN n_distinct = 1 THEN 1.0 ELSE 0.0 END) AS unga_cohesion, count(*) AS unga_n_votes
 FROM (SELECT rcid, year, count(*) AS n_present, count(DISTINCT vote) AS n_distinct FROM v GROUP BY 1, 2)
@@ -296,8 +299,8 @@ def group_index(wh: Warehouse, states: list[str], years: tuple[int, int] | None 
     agg.columns = [f"{c}_{s}" for c, s in agg.columns]
     agg["n_dyads"] = di.groupby("year")["composite"].count()
     agg = agg.reset_index()
-    if wh.has("unga_votes", "unga_roll_calls"):
-        coh = wh.query(_COHESION_SQL, [states, len(states)])
+    if wh.has("unga_votes", "unga_roll_calls", "unga_votes_2025"):
+        coh = wh.query(_COHESION_SQL, [states, states, len(states)])
         agg = agg.merge(coh, on="year", how="left")
     return agg
 
