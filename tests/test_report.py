@@ -36,6 +36,7 @@ def test_report_has_every_section_and_loads_nothing_external(real_wh, tmp_path):
     for key in ("glance", "index", "domains", "families", "positions", "network", "redlines", "claims", "sources"):
         assert key in p.sections
     assert p.external == []
+    assert "not available in this build" not in text  # every figure the report names exists
     assert "<script type='text/javascript'>" in text and "Plotly" in text  # plotly.js inlined once
     assert text.count("plotly.js v") <= 2
     # the periods of both dyads are computed and labelled from the codebook

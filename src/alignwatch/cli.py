@@ -51,16 +51,25 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except SystemExit as e:  # typer/click exits (e.g. --help)
         return int(e.code or 0)
-    except Exception as e:  # click usage errors
-        import click
-
-        if isinstance(e, click.exceptions.ClickException):
-            e.show()
-            return e.exit_code
-        if isinstance(e, click.exceptions.Abort):
-            return 130
+    except Exception as e:  # option-parsing errors: click's, or the copy of click that typer bundles
+        for mod in _click_modules():
+            if isinstance(e, mod.ClickException):
+                e.show()
+                return e.exit_code
+            if isinstance(e, mod.Abort):
+                return 130
         raise
     return 0
+
+
+def _click_modules() -> list:
+    mods = []
+    for name in ("click.exceptions", "typer._click.exceptions"):
+        try:
+            mods.append(importlib.import_module(name))
+        except ImportError:
+            pass
+    return mods
 
 
 def run() -> None:

@@ -126,11 +126,12 @@ def _families(ctx: Context) -> str:
         ("UN General Assembly: ideal points", "report.figures_unga", "idealpoints_figure", "states"),
         ("Security Council: DPRK timeline", "report.figures_unsc", "unsc_timeline_figure", "topic"),
         ("Treaties", "report.figures_unsc", "treaty_figure", "dyads"),
-        ("Trade: China's share of DPRK trade", "report.figures_trade", "trade_share_figure", "focus_chn"),
-        ("Trade: China–DPRK flows", "report.figures_trade", "trade_flows_figure", "focus_chn"),
-        ("Trade: DPRK–Russia", "report.figures_trade", "trade_flows_figure", "focus_rus"),
-        ("Visits", "report.figures_trade", "visits_figure", "dyads"),
-        ("Speeches", "report.figures_text", "speech_figure", "dyad_list"),
+        ("Trade: China's share of DPRK trade", "report.figures_trade", "trade_share", "focus_chn"),
+        ("Trade: China–DPRK flows", "report.figures_trade", "trade_flows", "focus_chn"),
+        ("Trade: DPRK–Russia", "report.figures_trade", "trade_flows", "focus_rus"),
+        ("Visits", "report.figures_trade", "visits", "dyads"),
+        ("Speeches: General Debate similarity", "report.figures_text", "speech_similarity", "dyad_list"),
+        ("KCNA headlines naming China and Russia", "report.figures_text", "kcna_salience", "wh"),
     ):
         fn = _optional(module, attr)
         if fn is None:

@@ -1,0 +1,148 @@
+"""The page: controls (states, years, exports), a message area, and one tab per kind of evidence.
+
+Ids are part of the contract with the callbacks, the browser test and the load benchmark (which posts to the Index
+tab's callback), so they are named once here.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import pandas as pd
+from dash import dcc, html
+
+from .. import periods as per
+from .. import states as st
+from . import data as dd
+
+URL, STATES, YEARS = "url", "states", "years"
+CONTROL_MESSAGE, MESSAGE, SHARE = "control-message", "message", "share-link"
+CSV_BUTTON, CSV_DOWNLOAD, PNG_BUTTON, PNG_STATUS = "csv-button", "csv-download", "png-button", "png-status"
+TABS, TITLE, LATEST = "tabs", "view-title", "latest"
+INDEX_GRAPH, DOMAINS_GRAPH, PERIODS, TREATIES, EVENTS, NOTES, GROUP = (
+    "index-graph", "domains-graph", "periods", "treaties", "events", "notes", "group")
+FAMILIES, FAMILIES_CSV_BUTTON, FAMILIES_DOWNLOAD = "families", "families-csv-button", "families-download"
+NETWORK, REDLINES, CLAIMS = "network", "redlines", "claims"
+
+GRAPH_CONFIG = {
+    "displaylogo": False,
+    "toImageButtonOptions": {"format": "png", "filename": "alignwatch", "scale": 2},
+}
+
+CSS = """
+body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;color:#222;margin:0}
+.page{max-width:1280px;margin:0 auto;padding:0.5em 1.2em 3em}
+header h1{margin:0.3em 0 0}header p{margin:0.2em 0 0.8em;color:#555}
+.controls{display:grid;grid-template-columns:1fr 1.2fr;gap:1em;align-items:end;background:#f7f7f7;padding:0.8em;
+border-radius:6px}.controls label{font-weight:600;font-size:13px;display:block;margin-bottom:4px}
+.buttons{margin-top:0.6em;display:flex;gap:0.6em;align-items:center;flex-wrap:wrap}
+.buttons button{padding:5px 12px;border:1px solid #888;background:#fff;border-radius:4px;cursor:pointer}
+.alert{background:#fdecea;color:#8a1c1c;border:1px solid #f5c2c0;padding:0.6em 0.9em;border-radius:4px;margin:0.6em 0}
+.note{color:#555;font-size:13px}.na{color:#a33}
+table.tbl{border-collapse:collapse;font-size:13px;margin:0.4em 0 1em}table.tbl td,table.tbl th{padding:3px 8px;
+border-bottom:1px solid #eee;text-align:left;vertical-align:top}table.tbl th{background:#f3f3f3}
+.scroll{max-height:420px;overflow:auto}
+"""
+
+INDEX_STRING = """<!DOCTYPE html>
+<html lang="en"><head>{%metas%}<title>{%title%}</title>{%favicon%}{%css%}<style>""" + CSS + """</style></head>
+<body>{%app_entry%}<footer>{%config%}{%scripts%}{%renderer%}</footer></body></html>"""
+
+
+@lru_cache(maxsize=1)
+def state_options() -> list[dict]:
+    """Every state of the UN era (its latest name), sorted by name; the label shows the ISO3 code to search by."""
+    t = st.table()
+    end = pd.to_datetime(t["end"], errors="coerce")
+    t = t[end.isna() | (end.dt.year >= dd.YEAR_MIN)]
+    codes = sorted(set(t["iso3"].dropna().astype(str)))
+    opts = [{"label": f"{st.name(c)} ({c})", "value": c} for c in codes]
+    return sorted(opts, key=lambda o: o["label"])
+
+
+def _controls(view: dd.View) -> html.Div:
+    top = dd.year_max()
+    marks = {y: str(y) for y in range(1950, top + 1, 10)}
+    return html.Div(className="controls", children=[
+        html.Div([
+            html.Label("States: two for a dyad, more for a triad or bloc (the first is the focus)", htmlFor=STATES),
+            dcc.Dropdown(id=STATES, options=state_options(), value=list(view.states), multi=True,
+                         placeholder="Choose states, e.g. North Korea, Russia"),
+        ]),
+        html.Div([
+            html.Label("Years", htmlFor=YEARS),
+            dcc.RangeSlider(id=YEARS, min=dd.YEAR_MIN, max=top, step=1, value=list(view.years), marks=marks,
+                            allowCross=False, updatemode="mouseup",
+                            tooltip={"placement": "bottom", "always_visible": False}),
+        ]),
+        html.Div(className="buttons", style={"gridColumn": "1 / span 2"}, children=[
+            html.Button("Download CSV", id=CSV_BUTTON, n_clicks=0, title="The index of this view, with periods"),
+            html.Button("Download PNG", id=PNG_BUTTON, n_clicks=0, title="The index figure as a PNG image"),
+            html.A("Link to this view", id=SHARE, href=view.query),
+            html.Span(id=PNG_STATUS, className="note"),
+            dcc.Download(id=CSV_DOWNLOAD),
+        ]),
+    ])
+
+
+def _about() -> html.Div:
+    codebook = [html.Li([html.B(k + ": "), v]) for k, v in per.CODEBOOK.items()]
+    return html.Div([
+        html.H3("What this shows"),
+        html.P("The composite alignment index of the focus state (the first one chosen) with each partner: every "
+               "measure family's score standardised against a reference panel of states (0 = the typical reference "
+               "dyad-year, higher = more aligned), combined into political and economic sub-indices with bootstrap "
+               "intervals. NA, never 0, where no family covers a year. Periods are change points of the composite, "
+               "labelled by the codebook below. The numbers are those of `alignwatch index` and `alignwatch report` "
+               "for the same states, years and weights."),
+        html.H3("Period codebook"), html.Ul(codebook),
+        html.H3("Sharing and export"),
+        html.P("The address holds the view (?states=PRK,RUS&from=1991&to=2025): copy it to share. Download CSV "
+               "exports the index rows of the view with their period; every figure's camera icon (or Download PNG) "
+               "saves a PNG. Definitions and sources: docs/dashboard.md and docs/index.md."),
+    ])
+
+
+def build(view: dd.View | None = None) -> html.Div:
+    view = view or dd.default_view()
+    return html.Div(className="page", children=[
+        dcc.Location(id=URL, refresh=False),
+        html.Header([
+            html.H1("alignwatch"),
+            html.P("How closely states are aligned, from public data: UN votes, treaties, leader meetings, trade, "
+                   "speeches, Security Council behaviour. Pick a dyad, triad or bloc and a year range."),
+        ]),
+        _controls(view),
+        html.Div(id=CONTROL_MESSAGE, role="status"),
+        html.Div(id=MESSAGE, role="alert"),
+        dcc.Tabs(id=TABS, value="index", children=[
+            dcc.Tab(label="Index and periods", value="index", children=[
+                html.H2(id=TITLE),
+                html.Div(id=LATEST),
+                dcc.Loading(dcc.Graph(id=INDEX_GRAPH, config=GRAPH_CONFIG), type="default"),
+                dcc.Graph(id=DOMAINS_GRAPH, config=GRAPH_CONFIG),
+                html.H3("Periods"), html.Div(id=PERIODS),
+                html.H3("Treaties and declarations of these dyads"),
+                html.P("Signed up to the last year shown (a treaty signed earlier may still be in force); dashed "
+                       "lines in the index figure mark those signed inside the years shown. Source: the "
+                       "alignwatch chronology (chr_treaties; each row cites its own source).", className="note"),
+                html.Div(id=TREATIES),
+                html.H3("Leader and minister meetings of these dyads"),
+                html.P("Source: the alignwatch chronology (chr_summits; every row there cites its source).",
+                       className="note"),
+                html.Div(id=EVENTS),
+                html.Div(id=NOTES),
+                dcc.Loading(html.Div(id=GROUP)),
+            ]),
+            dcc.Tab(label="Measure families", value="families", children=[
+                html.Div(className="buttons", children=[
+                    html.Button("Download family scores CSV", id=FAMILIES_CSV_BUTTON, n_clicks=0),
+                    dcc.Download(id=FAMILIES_DOWNLOAD)]),
+                dcc.Loading(html.Div(id=FAMILIES)),
+            ]),
+            dcc.Tab(label="Bloc network", value="network", children=[dcc.Loading(html.Div(id=NETWORK))]),
+            dcc.Tab(label="Red lines", value="redlines", children=[dcc.Loading(html.Div(id=REDLINES))]),
+            dcc.Tab(label="Claims", value="claims", children=[dcc.Loading(html.Div(id=CLAIMS))]),
+            dcc.Tab(label="About", value="about", children=[_about()]),
+        ]),
+    ])
