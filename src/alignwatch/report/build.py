@@ -48,6 +48,7 @@ class Context:
 
 
 SECTIONS: list[tuple[str, str, Callable[[Context], str]]] = []
+GLANCE_MIN_FAMILIES = 3
 
 
 def section(key: str, title: str):
@@ -87,12 +88,16 @@ def _glance(ctx: Context) -> str:
         g = d[(d.a == a) & (d.b == b)].dropna(subset=["composite"]).sort_values("year")
         if g.empty:
             continue
-        last = g.iloc[-1]
+        # "now" is the latest year that several families cover: a year resting on one family (a treaty in force,
+        # nothing else yet reported) would read as the whole relationship
+        rich = g[g["n_families"] >= GLANCE_MIN_FAMILIES]
+        last = (rich if len(rich) else g).iloc[-1]
         p = ctx.periods.get((a, b))
         cur = p.iloc[-1] if p is not None and len(p) else None
         ref = {y: g.loc[g.year == y, "composite"] for y in (1992, 2017, 2019)}
         rows.append({
-            "dyad": f"{a}–{b}", "latest year": int(last.year), "composite": last.composite,
+            "dyad": f"{a}–{b}", "latest year": int(last.year), "families": int(last.n_families),
+            "composite": last.composite,
             "interval": f"{last.get('composite_lo', float('nan')):.2f} … {last.get('composite_hi', float('nan')):.2f}",
             "political": last.get("political"), "economic": last.get("economic"),
             **{f"in {y}": (float(v.iloc[0]) if len(v) else None) for y, v in ref.items()},
@@ -100,7 +105,8 @@ def _glance(ctx: Context) -> str:
         })
     intro = (f"<p>Alignment of <b>{ctx.focus}</b> with {', '.join(ctx.partners)}: composite index in reference "
              "standard deviations (0 = the typical dyad-year among the reference states; higher = more aligned). "
-             "Latest year with data; NA where no family covers it.</p>")
+             f"Latest year covered by at least {GLANCE_MIN_FAMILIES} measure families; NA where no family covers a "
+             "year.</p>")
     return intro + table_html(pd.DataFrame(rows))
 
 
