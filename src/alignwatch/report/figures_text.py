@@ -7,7 +7,6 @@ plot; :func:`write_html` writes a standalone file that opens offline (plotly.js 
 
 from __future__ import annotations
 
-import textwrap
 from pathlib import Path
 
 import pandas as pd
@@ -16,6 +15,7 @@ import plotly.graph_objects as go
 from ..errors import UsageError
 from ..measures import speech as sp
 from ..warehouse import Warehouse
+from .captions import add_caption
 
 _COLORS = ("#c00000", "#1f4e79", "#548235", "#c55a11", "#7030a0", "#7f6000", "#2e75b6", "#a5a5a5")
 _DASHES = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot")
@@ -28,17 +28,6 @@ def _name(iso3: str) -> str:
         return states.name(iso3)
     except Exception:  # a name is a nicety: fall back to the code
         return iso3
-
-
-def _caption(fig: go.Figure, text: str, width: int = 150) -> go.Figure:
-    """Sources and definitions under the plot (wrapped by hand: plotly does not wrap annotations)."""
-    lines = []
-    for para in text.split("\n"):
-        lines.extend(textwrap.wrap(para, width) or [""])
-    fig.add_annotation(text="<br>".join(lines), xref="paper", yref="paper", x=0, y=0, yshift=-60, xanchor="left",
-                       yanchor="top", showarrow=False, align="left", font=dict(size=11, color="#404040"))
-    fig.update_layout(margin=dict(b=90 + 15 * len(lines), t=80))
-    return fig
 
 
 def _dyads(dyads) -> list[tuple[str, str]]:
@@ -80,7 +69,7 @@ def fig_speech_similarity(df: pd.DataFrame, dyads=None, *, value: str = "similar
                       template="plotly_white", hovermode="closest", height=560)
     if value == "similarity_pct":
         fig.update_yaxes(range=[0, 1.02])
-    return _caption(fig, (
+    return add_caption(fig, (
         f"Source: {sp.CITATION}. Measure: {source}; similarity is the cosine of the two speeches' TF-IDF vectors "
         "(words of 3+ letters, English stop words removed, sublinear tf); percentile = share of all dyads of the same "
         "year with a lower or equal similarity. Gaps: a state gave no speech that year (NA). China's seat was held "
@@ -116,7 +105,7 @@ def fig_kcna_salience(df: pd.DataFrame) -> go.Figure:
     fig.update_layout(title="KCNA headlines naming China and Russia", xaxis_title="year",
                       yaxis_title="% of English headlines", template="plotly_white", height=520)
     fig.update_yaxes(rangemode="tozero")
-    return _caption(fig, (
+    return add_caption(fig, (
         f"Source: {sp.KCNA_CITATION}; English headlines only (english = True), a title repeated on one day counted "
         f"once.{partial} A headline counts for China when its title contains the whole word China, Chinese or Sino "
         "(as in Sino-DPRK), for Russia Russia, Russian(s), Soviet(s) or USSR, in any case. From 2011 KCNA carried "

@@ -7,7 +7,6 @@ The ``fig_*`` functions are pure (tables in, figure out); :func:`trade_share`, :
 
 from __future__ import annotations
 
-import textwrap
 from pathlib import Path
 
 import numpy as np
@@ -18,6 +17,7 @@ from plotly.subplots import make_subplots
 from ..measures import trade as tr
 from ..measures import visits as vi
 from ..warehouse import Warehouse
+from .captions import add_caption
 
 _SERIES_STYLE = {  # (dash, marker symbol) per series, so the series stay distinguishable in print
     tr.COW: ("solid", "circle"), "KOTRA": ("dash", "square"), "KITA": ("dot", "diamond"),
@@ -44,19 +44,7 @@ def _name(iso3: str) -> str:
         return iso3
 
 
-def _caption(fig: go.Figure, text: str, width: int = 150) -> go.Figure:
-    """Put the sources and definitions under the plot (wrapped, since plotly does not wrap annotations)."""
-    lines = []
-    for para in text.split("\n"):
-        lines.extend(textwrap.wrap(para, width) or [""])
-    fig.add_annotation(text="<br>".join(lines), xref="paper", yref="paper", x=0, y=0, yshift=-60,
-                       xanchor="left", yanchor="top", showarrow=False, align="left",
-                       font=dict(size=11, color="#404040"))
-    fig.update_layout(margin=dict(b=90 + 15 * len(lines), t=80))
-    return fig
-
-
-def _series_caption(series: list[str], extra: str = "") -> str:
+def _seriesadd_caption(series: list[str], extra: str = "") -> str:
     cites = [tr.SERIES_CITATION.get(s, s) for s in series]
     return "Sources: " + "; ".join(cites) + "." + (" " + extra if extra else "")
 
@@ -140,7 +128,7 @@ def fig_trade_share(long: pd.DataFrame, state: str, partner: str) -> go.Figure:
     extra = (f"Share = bilateral trade / {state}'s total trade. Series are never merged; a grey bar spans the "
              "values of the series that report the same year. KOTRA's DPRK totals exclude inter-Korean trade; COW "
              "uses partner-reported (mirror) figures. " + _gap_note(state, partner))
-    return _caption(fig, _series_caption(order, extra))
+    return add_caption(fig, _seriesadd_caption(order, extra))
 
 
 # ------------------------------------------------------------------------------------------------ trade flows
@@ -190,7 +178,7 @@ def fig_trade_flows(long: pd.DataFrame, state: str, partner: str, last: int | No
     extra = (f"{partner}'s imports from {state} = {state}'s exports to {partner} (as reported by each series). "
              "Grey 'total only' points: series that report no import/export split." + gap_txt + " "
              + _gap_note(state, partner))
-    return _caption(fig, _series_caption(order, extra))
+    return add_caption(fig, _seriesadd_caption(order, extra))
 
 
 def _years_text(years: list[int]) -> str:
@@ -251,7 +239,7 @@ def fig_visits(meet: pd.DataFrame, yearly: pd.DataFrame, state: str, partner: st
              "bounds) and years without a bar are unknown (NA), not zero.")
     text = ("Source: alignwatch chronology chr_summits (summits_visits.csv; each row cites its own source: Kremlin, "
             "KCNA, Xinhua, Yonhap, TASS, press; hover for the citation). " + cover)
-    return _caption(fig, text)
+    return add_caption(fig, text)
 
 
 # --------------------------------------------------------------------------------------- warehouse + writing

@@ -17,6 +17,7 @@ from plotly.subplots import make_subplots
 from ..measures import treaties as tr
 from ..measures import unsc as us
 from ..warehouse import Warehouse
+from .captions import add_caption
 
 UNSC_SOURCES = (
     "Sources: per-member votes 1994-May 2025 (UN voting records compiled in GitHub oliverunv/Voting-Agent); 2025 "
@@ -36,15 +37,6 @@ _KIND_NAME = {"resolution": "resolution", "failed_draft": "failed draft (vetoed)
               "draft_not_voted": "draft never voted"}
 _PAIR_COLOR = {"CHN-RUS": "#7f7f7f", "CHN-USA": "#c00000", "CHN-GBR": "#ff7c80", "CHN-FRA": "#f4b183",
                "RUS-USA": "#1f4e79", "RUS-GBR": "#2e75b6", "RUS-FRA": "#9dc3e6"}
-
-
-def _caption(fig: go.Figure, text: str, width: int = 150) -> go.Figure:
-    """Sources and definitions under the plot (wrapped: plotly does not wrap annotations)."""
-    lines = [ln for para in text.split("\n") for ln in (textwrap.wrap(para, width) or [""])]
-    fig.add_annotation(text="<br>".join(lines), xref="paper", yref="paper", x=0, y=0, yshift=-55, xanchor="left",
-                       yanchor="top", showarrow=False, align="left", font=dict(size=11, color="#404040"))
-    fig.update_layout(margin=dict(b=90 + 15 * len(lines), t=90, l=70, r=30))
-    return fig
 
 
 def _hover_text(t: pd.DataFrame) -> list[str]:
@@ -123,7 +115,7 @@ def fig_unsc_timeline(t: pd.DataFrame, covoting: pd.DataFrame | None = None, top
             "demands, 2 arms and WMD items, 3 financial, 4 sectoral export bans, 5 caps on oil imports or labour); "
             "failed drafts are placed at the code of what they would have imposed. Co-voting counts yes/no/abstain "
             "as three categories; 1995 rests on 10 texts (the source's other 1995 rows are inconsistent and dropped).")
-    return _caption(fig, UNSC_SOURCES + "\n" + note)
+    return add_caption(fig, UNSC_SOURCES + "\n" + note)
 
 
 def unsc_timeline_figure(wh: Warehouse, topic: str = "DPRK") -> go.Figure:
@@ -171,7 +163,7 @@ def fig_treaties(d: pd.DataFrame, a: str, b: str) -> go.Figure:
             "treaty without a defence clause; 3 defence pact. A treaty counts in every year it is in force on any "
             "day. The 1961 Soviet-DPRK treaty ends 1995-09-07 in COW/Gibler and 1996 by its term and in ATOP: both "
             "shown. After 2018 only the curated spells cover the years (complete for CHN-PRK-RUS dyads only).")
-    return _caption(fig, TREATY_SOURCES + "\n" + note)
+    return add_caption(fig, TREATY_SOURCES + "\n" + note)
 
 
 def treaty_figure(wh: Warehouse, a: str, b: str, years: tuple[int, int] | None = None) -> go.Figure:
