@@ -53,10 +53,10 @@ def main(argv: list[str] | None = None) -> int:
         return int(e.code or 0)
     except Exception as e:  # option-parsing errors: click's, or the copy of click that typer bundles
         for mod in _click_modules():
-            if isinstance(e, mod.ClickException):
+            if isinstance(e, getattr(mod, "ClickException", ())):
                 e.show()
                 return e.exit_code
-            if isinstance(e, mod.Abort):
+            if isinstance(e, getattr(mod, "Abort", ())):
                 return 130
         raise
     return 0

@@ -28,7 +28,7 @@ from .sources.base import Dataset
 
 PROVENANCE = "_provenance"
 CACHE_PREFIX = "_cache_"
-_PROV_DDL = f"""
+PROVENANCE_DDL = f"""
 CREATE TABLE IF NOT EXISTS {PROVENANCE} (
     "table" VARCHAR PRIMARY KEY, source VARCHAR, origin VARCHAR, url VARCHAR, sha256 VARCHAR, rows BIGINT,
     year_min INTEGER, year_max INTEGER, ingested_at TIMESTAMP, version VARCHAR, citation VARCHAR, spec VARCHAR
@@ -175,9 +175,9 @@ def ingest(
             shutil.copy2(db, tmp)
         con = duckdb.connect(str(tmp))
         try:
-            con.execute(_PROV_DDL)
+            con.execute(PROVENANCE_DDL)
             con.execute(f"ALTER TABLE {PROVENANCE} ADD COLUMN IF NOT EXISTS spec VARCHAR")
-            for ds, path, digest in _progress(todo, progress):
+            for ds, path, digest in progress_bar(todo, progress):
                 tbl = base.load(ds, path)
                 _write(con, ds.table, tbl)
                 years = base.coverage_years(tbl, ds)
@@ -247,19 +247,20 @@ def _previous_hashes(db: Path) -> dict[str, tuple[str, str]]:
         con.close()
 
 
-def _progress(items: list, show: bool):
+def progress_bar(items: list, show: bool, describe=lambda item: item[0].table, label: str = "ingest"):
+    """Yield ``items`` under a rich progress bar (one line per item, ``describe(item)`` names it)."""
     if not show:
         yield from items
         return
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     with Progress(
-        TextColumn("[bold]ingest[/] {task.description:<28}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        transient=False,
+        TextColumn(f"[bold]{label}[/] {{task.description:<30}}"), BarColumn(), MofNCompleteColumn(),
+        TimeElapsedColumn(), transient=False,
     ) as bar:
         task = bar.add_task("", total=len(items))
         for item in items:
-            bar.update(task, description=item[0].table)
+            bar.update(task, description=str(describe(item))[-30:])
             yield item
             bar.advance(task)
         bar.update(task, description="done")

@@ -36,6 +36,8 @@ import pyarrow.csv as pacsv
 
 from .. import __version__, config, states
 from ..errors import DataError, UsageError, WarehouseError
+from ..sources.base import sha256
+from ..warehouse import progress_bar
 from .formats import EVENT_DDL, EVENT_SCHEMA, FORMATS, QUAD_NAMES, ROOT_TO_QUAD, EventFormat
 
 BLOCK_SIZE = 16 << 20  # bytes per parsed block: bounded memory whatever the file size
@@ -92,8 +94,8 @@ def ingest_events(
             con.execute(f'DROP TABLE IF EXISTS "{name}"')  # left by a killed ingest; never a live table
         con.execute(f'CREATE TABLE "{staging}" {EVENT_DDL}')
         digests: list[str] = []
-        for path in _progress(paths, progress, fmt.name):
-            digest = _sha256(path)
+        for path in progress_bar(paths, progress, describe=lambda p: p.name, label=f"ingest {fmt.name}"):
+            digest = sha256(path)
             if digest in digests:  # the same events twice would double every count
                 twin = paths[digests.index(digest)]
                 raise UsageError(f"{path} has the same content as {twin}", hint="pass each event file once")
@@ -418,11 +420,11 @@ def _countries(raw: pa.Array, day: np.ndarray, fmt: EventFormat, path: Path, lin
 def _swap(con: duckdb.DuckDBPyConnection, staging: str, fmt: EventFormat, paths: list[Path], digests: list[str],
           report: IngestReport) -> None:
     """Replace the live table by the staging table, with provenance and cache invalidation, in one transaction."""
-    from ..warehouse import _PROV_DDL, CACHE_PREFIX, PROVENANCE
+    from ..warehouse import CACHE_PREFIX, PROVENANCE, PROVENANCE_DDL
 
     digest = digests[0] if len(digests) == 1 else hashlib.sha256("\n".join(digests).encode()).hexdigest()
     origin = str(paths[0]) if len(paths) == 1 else f"{paths[0]} (+{len(paths) - 1} more files)"
-    con.execute(_PROV_DDL)
+    con.execute(PROVENANCE_DDL)
     con.execute("BEGIN TRANSACTION")
     try:
         con.execute(f'DROP TABLE IF EXISTS "{fmt.table}"')
@@ -442,26 +444,3 @@ def _swap(con: duckdb.DuckDBPyConnection, staging: str, fmt: EventFormat, paths:
         con.execute("ROLLBACK")
         raise
     con.execute("CHECKPOINT")
-
-
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
-def _progress(items: list[Path], show: bool, label: str):
-    if not show:
-        yield from items
-        return
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-    with Progress(TextColumn(f"[bold]ingest {label}[/] {{task.description:<30}}"), BarColumn(),
-                  MofNCompleteColumn(), TimeElapsedColumn()) as bar:
-        task = bar.add_task("", total=len(items))
-        for p in items:
-            bar.update(task, description=p.name[-30:])
-            yield p
-            bar.advance(task)
