@@ -63,3 +63,10 @@ def test_periods_table_on_synthetic_index():
     assert list(table["label"]) == ["alignment", "abandonment"]
     assert table.iloc[1]["start"] in (1999, 2000, 2001)
     assert "treaty signed" in table.iloc[1]["events"]
+
+
+def test_prefix_l2_cost_equals_ruptures_l2():
+    y = np.random.default_rng(5).normal(size=(40, 1))
+    fast, ref = pr.PrefixL2().fit(y), pr.rpt.costs.CostL2().fit(y)
+    for a, b in [(0, 40), (3, 17), (10, 12), (25, 39)]:
+        assert fast.error(a, b) == pytest.approx(ref.error(a, b), abs=1e-9)

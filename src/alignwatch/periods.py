@@ -51,10 +51,32 @@ def noise_sigma(y: np.ndarray) -> float:
     return float(s) if s > 0 else float(np.std(d) / np.sqrt(2)) or 1e-6
 
 
+class PrefixL2(rpt.base.BaseCost):
+    """ruptures' ``l2`` cost (sum of squared deviations from the segment mean) in O(1) per segment from prefix
+    sums: the same numbers as ``CostL2``, which recomputes a variance for every candidate segment."""
+
+    model = "prefix_l2"
+    min_size = 1
+
+    def fit(self, signal):
+        self.signal = np.asarray(signal, dtype=float).reshape(-1, 1)  # ruptures reads its length
+        y = self.signal[:, 0]
+        self.s1 = np.concatenate([[0.0], np.cumsum(y)])
+        self.s2 = np.concatenate([[0.0], np.cumsum(y * y)])
+        return self
+
+    def error(self, start, end):
+        n = end - start
+        if n < self.min_size:
+            raise rpt.exceptions.NotEnoughPoints
+        t = self.s1[end] - self.s1[start]
+        return float(self.s2[end] - self.s2[start] - t * t / n)
+
+
 def _detect(y: np.ndarray, pen: float, min_size: int) -> list[int]:
     if len(y) < 2 * min_size:
         return []
-    algo = rpt.Pelt(model="l2", min_size=min_size, jump=1).fit(y.reshape(-1, 1))
+    algo = rpt.Pelt(custom_cost=PrefixL2(), min_size=min_size, jump=1).fit(y.reshape(-1, 1))
     return [i for i in algo.predict(pen=pen) if i < len(y)]
 
 
