@@ -15,6 +15,7 @@ Why this shape:
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import tomllib
 import warnings
@@ -27,8 +28,9 @@ import pandas as pd
 
 from .errors import AlignwatchError, UsageError
 from .measures import families
-from .warehouse import Warehouse
+from .warehouse import Warehouse, cached
 
+INDEX_VERSION = 1  # bump when family_panel's output changes: part of the reference cache key
 COUNT_COLUMNS = ("n", "n_joint", "n_votes", "n_drafts", "n_events", "n_proposals")
 
 
@@ -145,6 +147,15 @@ def family_panel(wh: Warehouse, states: list[str], years: tuple[int, int] | None
         score=("score", "mean"), se=("se", "mean"), source=("source", "first"), domain=("domain", "first"))
 
 
+def reference_panel(wh: Warehouse, ref_states: list[str], weights: Weights, notes: list[str]) -> pd.DataFrame:
+    """The family panel of the reference states, cached in the warehouse: every report and dashboard view with
+    the default reference shares it, and it is the costly part of an index. Cached only when every weighted family
+    answered (a skipped family's note must reach the reader)."""
+    spec = repr((ref_states, sorted(weights.political.items()), sorted(weights.economic.items()), INDEX_VERSION))
+    key = "index_ref_" + hashlib.sha256(spec.encode()).hexdigest()[:16]
+    return cached(wh, key, lambda: family_panel(wh, ref_states, None, weights, notes), keep=lambda df: not notes)
+
+
 def reference_stats(ref: pd.DataFrame) -> pd.DataFrame:
     """Per family: mean and sd of the score over the reference panel, and a noise floor for missing SEs."""
     def noise(g: pd.DataFrame) -> float:
@@ -175,7 +186,7 @@ def dyad_index(wh: Warehouse, states: list[str], years: tuple[int, int] | None =
         raise UsageError("the index needs at least two states")
     notes: list[str] = []
     ref_states = sorted(set(weights.reference) | set(states))
-    ref = family_panel(wh, ref_states, None, weights, notes)
+    ref = reference_panel(wh, ref_states, weights, notes)
     if ref.empty:
         raise UsageError("no measure family has data for these states", hint="run `alignwatch ingest` first")
     stats = reference_stats(ref)

@@ -269,16 +269,18 @@ def progress_bar(items: list, show: bool, describe=lambda item: item[0].table, l
 # ------------------------------------------------------------------------------------------- derived caches
 
 
-def cached(wh: Warehouse, key: str, compute) -> pd.DataFrame:
+def cached(wh: Warehouse, key: str, compute, *, keep=lambda df: True) -> pd.DataFrame:
     """A derived result, cached in the warehouse as ``_cache_<key>`` (dropped by the next ingest).
 
     Heavy results (all-dyad panels) are computed once per ingest; the read-only connection is swapped for a short
-    write connection only when the cache is missing.
+    write connection only when the cache is missing. ``keep(df)`` False leaves an incomplete result uncached.
     """
     name = CACHE_PREFIX + key
     if wh.has(name):
         return wh.df(name)
     df = compute()
+    if not keep(df):
+        return df
     wh.close()
     try:
         con = duckdb.connect(str(wh.path))
