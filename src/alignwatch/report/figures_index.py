@@ -6,6 +6,8 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from .captions import add_caption
+
 PALETTE = {"CHN": "#d62728", "RUS": "#1f77b4", "USA": "#2ca02c", "KOR": "#9467bd", "JPN": "#8c564b"}
 LABEL_COLOURS = {"alignment": "rgba(44,160,44,0.12)", "deep alignment": "rgba(148,103,189,0.16)",
                  "entanglement": "rgba(255,127,14,0.14)", "abandonment": "rgba(214,39,40,0.14)",
@@ -44,11 +46,8 @@ def index_figure(idx: pd.DataFrame, periods: dict[tuple[str, str], pd.DataFrame]
                               line_width=0, row=i, col=1, annotation_text=r.label,
                               annotation_position="top left", annotation_font_size=10)
         fig.add_hline(y=0, line=dict(color="#999", dash="dot", width=1), row=i, col=1)
-    fig.update_layout(height=260 * len(pairs) + 80, title="Alignment index with periods", showlegend=False,
-                      margin=dict(t=60, b=60))
-    fig.add_annotation(text=CAPTION, xref="paper", yref="paper", x=0, y=-0.08, showarrow=False,
-                       font=dict(size=10), align="left")
-    return fig
+    fig.update_layout(height=260 * len(pairs) + 140, title="Alignment index with periods", showlegend=False)
+    return add_caption(fig, CAPTION, yshift=-40)
 
 
 def domains_figure(idx: pd.DataFrame, focus: str) -> go.Figure:
@@ -67,6 +66,5 @@ def domains_figure(idx: pd.DataFrame, focus: str) -> go.Figure:
         if len(div):
             fig.add_trace(go.Scatter(x=div.year, y=div.political, mode="markers", name=f"{a}–{b} divergence",
                                      marker=dict(symbol="x", size=9, color=c), showlegend=True), row=1, col=1)
-    fig.update_layout(height=420, title="Political vs economic alignment (x: divergence flag)")
-    fig.add_annotation(text=CAPTION, xref="paper", yref="paper", x=0, y=-0.18, showarrow=False, font=dict(size=10))
-    return fig
+    fig.update_layout(height=480, title="Political vs economic alignment (x: divergence flag)")
+    return add_caption(fig, CAPTION, yshift=-40)
