@@ -15,6 +15,7 @@ from alignwatch.errors import UsageError
 from alignwatch.measures import families
 from alignwatch.measures import speech as sp
 from alignwatch.warehouse import CACHE_PREFIX
+from alignwatch.report.figure_common import write_html
 
 # 2000: PRK and RUS say the same thing, CHN shares only "peace". 2001: RUS gave no speech; PRK and CHN share no word.
 # 1970: the ROC holds the China seat (filed as TWN); 1972: the PRC (CHN).
@@ -291,10 +292,10 @@ def test_speech_figure_cites_source(tiny_wh, tmp_path):
     fig = ft.speech_similarity(wh, [("PRK", "RUS"), "CHN-PRK"])
     assert [t.name for t in fig.data] and len(fig.data) == 2
     assert any("Baturo" in a.text for a in fig.layout.annotations)
-    path = ft.write_html(fig, tmp_path / "s.html")
+    path = write_html(fig, tmp_path / "s.html")
     assert path.stat().st_size > 1_000_000  # plotly.js embedded
     with pytest.raises(UsageError):
-        ft.write_html(fig, tmp_path / "s.png")
+        write_html(fig, tmp_path / "s.png")
 
 
 # ------------------------------------------------------------------------------------------------ real data

@@ -97,7 +97,7 @@ def figure(
     if not out.parent.exists():
         raise UsageError(f"folder {out.parent} does not exist", hint="create it or choose another --out")
     yrs = year_range(first, last)
-    from ..report.figures_trade import write_html
+    from ..report.figure_common import write_html
 
     with Warehouse(db) as wh:
         fig = FIGURES[name].build(wh, ca, cb, yrs)

@@ -33,7 +33,8 @@ def proposals(
     with Warehouse(db) as wh:
         table = pos.proposal_table(pos.proposals_frame(wh), code)
     if plot:
-        from ..report.figures_positions import proposals_timeline, write_html
+        from ..report.figure_common import write_html
+        from ..report.figures_positions import proposals_timeline
 
         write_html(proposals_timeline(table), plot)
     shown = table if (full or fmt != Format.table) else table.drop(columns=["content", "outcome", "source"])
@@ -122,7 +123,8 @@ def addresses_cmd(
     if yrs:
         rates = rates[(rates.year >= yrs[0]) & (rates.year <= yrs[1])]
     if plot:
-        from ..report.figures_positions import address_rates_figure, write_html
+        from ..report.figure_common import write_html
+        from ..report.figures_positions import address_rates_figure
 
         write_html(address_rates_figure(rates, labels={k: c.label for k, c in terms.items()}), plot)
     keys = list(terms)

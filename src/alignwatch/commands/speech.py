@@ -11,6 +11,7 @@ import typer
 
 from ..errors import UsageError
 from ..warehouse import Warehouse
+from ..report.figure_common import write_html
 from ._common import DbOption, Format, FormatOption, emit, state_code, year_range
 
 
@@ -58,7 +59,7 @@ def speech(
             from ..report import figures_text
 
             pairs = df[["a", "b"]].drop_duplicates().itertuples(index=False)
-            path = figures_text.write_html(
+            path = write_html(
                 figures_text.fig_speech_similarity(_trim(df, first), [tuple(p) for p in pairs]), plot)
     df = _trim(df, first)
     cols = ["year", "similarity", "similarity_pct", "shared_terms"]
@@ -105,7 +106,7 @@ def kcna_salience(
     if plot is not None:
         from ..report import figures_text
 
-        path = figures_text.write_html(figures_text.fig_kcna_salience(df), plot)
+        path = write_html(figures_text.fig_kcna_salience(df), plot)
     emit(df.drop(columns=["source"]), fmt, title="China and Russia in KCNA headlines",
          caption=f"Source: {sp.KCNA_CITATION}; English headlines only.")
     if plot is not None and fmt == Format.table:

@@ -13,6 +13,7 @@ import typer
 from ..errors import UsageError
 from ..report import figures_unga
 from ..warehouse import Warehouse
+from ..report.figure_common import write_html
 from ._common import DbOption, Format, FormatOption, emit, state_list, year_range
 
 FromOption = Annotated[int | None, typer.Option("--from", help="First year.")]
@@ -143,7 +144,7 @@ def idealpoints(
     with Warehouse(db) as wh:
         df = figures_unga.idealpoint_table(wh, codes, yrs, source.value, use_cache=not no_cache)
     if plot is not None:
-        figures_unga.write_html(figures_unga.fig_idealpoints(df, codes, source.value), plot)
+        write_html(figures_unga.fig_idealpoints(df, codes, source.value), plot)
     caption = _side_summary(df, codes)
     caption = (caption + ". " if caption else "") + (
         "Source: Voeten's published ideal points ('fp' series), se from the 5-95% posterior quantiles."

@@ -10,6 +10,7 @@ import typer
 
 from ..errors import UsageError
 from ..warehouse import Warehouse
+from ..report.figure_common import write_html
 from ._common import DbOption, Format, FormatOption, emit, state_code, year_range
 
 PlotOption = Annotated[Path | None, typer.Option("--plot", help="Also write the figure as a standalone HTML file.")]
@@ -78,7 +79,7 @@ def unsc(
         if plot is not None:
             from ..report import figures_unsc as fu
 
-            fu.write_html(fu.unsc_timeline_figure(wh, topic), plot)
+            write_html(fu.unsc_timeline_figure(wh, topic), plot)
     emit(df, fmt, title=title, caption=caption + (f"; figure written to {plot}" if plot else ""))
 
 
@@ -114,7 +115,7 @@ def treaties(
         if plot is not None:
             from ..report import figures_unsc as fu
 
-            fu.write_html(fu.fig_treaties(d, lo, hi), plot)
+            write_html(fu.fig_treaties(d, lo, hi), plot)
     cols = ["year", *tr.COLUMNS] if not all_columns else [c for c in d.columns if c not in ("a", "b")]
     emit(d[cols].reset_index(drop=True), fmt, title=f"{lo}–{hi}: treaties and alliance obligations",
          caption="Sources: ATOP 5 (Leeds et al. 2002), COW alliances 4.1 (Gibler 2009), curated treaty spells "

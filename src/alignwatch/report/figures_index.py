@@ -6,7 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from .captions import add_caption
+from .figure_common import add_caption
 
 PALETTE = {"CHN": "#d62728", "RUS": "#1f77b4", "USA": "#2ca02c", "KOR": "#9467bd", "JPN": "#8c564b"}
 LABEL_COLOURS = {"alignment": "rgba(44,160,44,0.12)", "deep alignment": "rgba(148,103,189,0.16)",

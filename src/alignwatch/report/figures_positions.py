@@ -1,12 +1,11 @@
 """Figures for the positions section of the report and dashboard: (a) the proposals timeline, (b) New Year
 address term rates. Both take the tables the measures return (never SQL) and cite their sources in the figure.
 
-Written to standalone HTML with the plotly library embedded (:func:`write_html`), so the files open offline.
+Written to standalone HTML with the plotly library embedded (:func:`alignwatch.report.figure_common.write_html`), so the files open offline.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -114,14 +113,6 @@ def address_rates_figure(rates: pd.DataFrame, categories: list[str] | None = Non
                        xref="paper", yref="paper", x=0, y=-0.3, yanchor="top", xanchor="left", showarrow=False,
                        align="left", font=dict(size=10, color="#555555"))
     return fig
-
-
-def write_html(fig: go.Figure, path: str | Path) -> Path:
-    """A standalone HTML file with plotly.js embedded (opens offline)."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.write_html(str(path), include_plotlyjs=True, full_html=True)
-    return path
 
 
 def proposals_timeline_figure(wh) -> go.Figure:

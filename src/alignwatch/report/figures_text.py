@@ -2,12 +2,11 @@
 
 The ``fig_*`` functions are pure (measure tables in, figure out); :func:`speech_similarity` and
 :func:`kcna_salience` read the measures from a warehouse. Every figure cites its sources in a caption under the
-plot; :func:`write_html` writes a standalone file that opens offline (plotly.js embedded).
+plot; :func:`alignwatch.report.figure_common.write_html` writes a standalone file that opens offline (plotly.js embedded).
 """
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -15,19 +14,10 @@ import plotly.graph_objects as go
 from ..errors import UsageError
 from ..measures import speech as sp
 from ..warehouse import Warehouse
-from .captions import add_caption
+from .figure_common import add_caption, state_name
 
 _COLORS = ("#c00000", "#1f4e79", "#548235", "#c55a11", "#7030a0", "#7f6000", "#2e75b6", "#a5a5a5")
 _DASHES = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot")
-
-
-def _name(iso3: str) -> str:
-    try:
-        from .. import states
-
-        return states.name(iso3)
-    except Exception:  # a name is a nicety: fall back to the code
-        return iso3
 
 
 def _dyads(dyads) -> list[tuple[str, str]]:
@@ -57,7 +47,7 @@ def fig_speech_similarity(df: pd.DataFrame, dyads=None, *, value: str = "similar
             continue
         terms = d["shared_terms"].astype(object).where(d["shared_terms"].notna(), "")
         fig.add_trace(go.Scatter(
-            x=d["year"], y=d[value], mode="lines+markers", name=f"{_name(a)}–{_name(b)}",
+            x=d["year"], y=d[value], mode="lines+markers", name=f"{state_name(a)}–{state_name(b)}",
             line=dict(color=_COLORS[i % len(_COLORS)], dash=_DASHES[i // len(_COLORS) % len(_DASHES)]),
             marker=dict(size=5), connectgaps=False, customdata=list(zip(terms, d["similarity_pct"])),
             hovertemplate="%{x}: %{y:.3f}<br>percentile %{customdata[1]:.2f}<br>shared: %{customdata[0]}"
@@ -115,15 +105,3 @@ def fig_kcna_salience(df: pd.DataFrame) -> go.Figure:
 
 def kcna_salience(wh: Warehouse, years: tuple[int, int] | None = None) -> go.Figure:
     return fig_kcna_salience(sp.kcna_salience(wh, years))
-
-
-def write_html(fig: go.Figure, path: str | Path) -> Path:
-    """A standalone HTML file that opens offline: plotly.js is embedded, nothing is loaded from the network."""
-    path = Path(path)
-    if path.suffix.lower() not in (".html", ".htm"):
-        raise UsageError(f"{path} is not an .html file", hint="e.g. --plot kcna.html")
-    if not path.parent.exists():
-        raise UsageError(f"folder {path.parent} does not exist", hint="create it or choose another path")
-    fig.write_html(str(path), include_plotlyjs=True, full_html=True, include_mathjax=False,
-                   config={"displaylogo": False, "responsive": True})
-    return path

@@ -1,13 +1,12 @@
 """Plotly figures for trade and visits. Each figure cites its sources in a caption under the plot.
 
 The ``fig_*`` functions are pure (tables in, figure out); :func:`trade_share`, :func:`trade_flows` and
-:func:`visits` read the measures for a pair of states, and :func:`write_html` writes a standalone, offline HTML file
+:func:`visits` read the measures for a pair of states, and :func:`alignwatch.report.figure_common.write_html` writes a standalone, offline HTML file
 (plotly.js embedded, no external script).
 """
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -17,7 +16,7 @@ from plotly.subplots import make_subplots
 from ..measures import trade as tr
 from ..measures import visits as vi
 from ..warehouse import Warehouse
-from .captions import add_caption
+from .figure_common import add_caption, state_name
 
 _SERIES_STYLE = {  # (dash, marker symbol) per series, so the series stay distinguishable in print
     tr.COW: ("solid", "circle"), "KOTRA": ("dash", "square"), "KITA": ("dot", "diamond"),
@@ -33,15 +32,6 @@ _LEVEL_COLOR = {"head_of_state": "#c00000", "head_of_government": "#ed7d31", "mi
 SANCTIONS_2017 = (2017, 2018, "UNSC res. 2371, 2375, 2397 (Aug–Dec 2017):<br>bans on DPRK coal, iron, seafood, "
                               "textiles")
 COVID_CLOSURE = (2020, 2022, "DPRK border closure (COVID-19)")
-
-
-def _name(iso3: str) -> str:
-    try:
-        from .. import states
-
-        return states.name(iso3)
-    except Exception:  # the name table is optional for a figure: fall back to the code
-        return iso3
 
 
 def _seriesadd_caption(series: list[str], extra: str = "") -> str:
@@ -121,7 +111,7 @@ def fig_trade_share(long: pd.DataFrame, state: str, partner: str) -> go.Figure:
                           "<br>%{customdata[2]}<extra></extra>"))
     _context(fig, state, partner, d["year"])
     fig.update_layout(
-        title=f"{_name(partner)}'s share of {_name(state)}'s total trade, by source series",
+        title=f"{state_name(partner)}'s share of {state_name(state)}'s total trade, by source series",
         xaxis_title="year", yaxis_title=f"% of {state}'s total trade (exports + imports)",
         yaxis=dict(rangemode="tozero"), template="plotly_white", legend=_LEGEND,
     )
@@ -169,8 +159,8 @@ def fig_trade_flows(long: pd.DataFrame, state: str, partner: str, last: int | No
     gaps = _gaps(fig, d["year"], end) if end is not None else []
     _context(fig, state, partner, d["year"])
     fig.update_layout(
-        title=f"{_name(partner)}–{_name(state)} trade: {_name(partner)}'s imports from and exports to "
-              f"{_name(state)}",
+        title=f"{state_name(partner)}–{state_name(state)} trade: {state_name(partner)}'s imports from and exports to "
+              f"{state_name(state)}",
         xaxis_title="year", yaxis_title="USD million (current)", yaxis=dict(rangemode="tozero"),
         template="plotly_white", legend=_LEGEND,
     )
@@ -229,7 +219,7 @@ def fig_visits(meet: pd.DataFrame, yearly: pd.DataFrame, state: str, partner: st
                          name="weighted meetings", showlegend=False,
                          hovertemplate="%{x}: %{y}<extra></extra>"), row=2, col=1)
     fig.update_yaxes(categoryorder="array", categoryarray=["third country", lab_in, lab_out], row=1, col=1)
-    fig.update_layout(title=f"{_name(state)}–{_name(partner)} leader and minister meetings",
+    fig.update_layout(title=f"{state_name(state)}–{state_name(partner)} leader and minister meetings",
                       template="plotly_white", legend=dict(orientation="h", y=1.08), height=650)
     pair_complete = (x, y) in vi.COMPLETE_PAIRS
     cover = (f"The table aims at completeness for this pair's leaders in {vi.COMPLETE_YEARS[0]}–"
@@ -258,11 +248,3 @@ def visits(wh: Warehouse, a: str, b: str, years: tuple[int, int] | None = None) 
     meet = vi.meeting_list(wh, a, b, years)
     yearly = vi.dyad_years(wh, [a, b], years)
     return fig_visits(meet, yearly, a, b)
-
-
-def write_html(fig: go.Figure, path: str | Path) -> Path:
-    """A standalone HTML file that opens offline: plotly.js is embedded, nothing is loaded from the network."""
-    path = Path(path)
-    fig.write_html(str(path), include_plotlyjs=True, full_html=True, include_mathjax=False,
-                   config={"displaylogo": False, "responsive": True})
-    return path

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -54,15 +53,6 @@ def fig_idealpoints(df: pd.DataFrame, states: list[str], source: str) -> go.Figu
     return fig
 
 
-
-
 def idealpoints_figure(wh: Warehouse, states: list[str], source: str = "voeten") -> go.Figure:
     """The report's view: Voeten's published series by default (to 2024, no model fit needed at report time)."""
     return fig_idealpoints(idealpoint_table(wh, states, None, source), states, source)
-
-
-def write_html(fig: go.Figure, path: str | Path) -> Path:
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.write_html(str(path), include_plotlyjs=True, full_html=True)
-    return path

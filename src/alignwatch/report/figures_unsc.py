@@ -1,13 +1,12 @@
 """Plotly figures for the Security Council timeline and for treaty strength. Each cites its sources in a caption.
 
 ``fig_*`` functions are pure (tables in, figure out); :func:`unsc_timeline_figure` and :func:`treaty_figure` read
-the measures; :func:`write_html` writes a standalone file that opens offline (plotly.js embedded).
+the measures; :func:`alignwatch.report.figure_common.write_html` writes a standalone file that opens offline (plotly.js embedded).
 """
 
 from __future__ import annotations
 
 import textwrap
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -17,7 +16,7 @@ from plotly.subplots import make_subplots
 from ..measures import treaties as tr
 from ..measures import unsc as us
 from ..warehouse import Warehouse
-from .captions import add_caption
+from .figure_common import add_caption
 
 UNSC_SOURCES = (
     "Sources: per-member votes 1994-May 2025 (UN voting records compiled in GitHub oliverunv/Voting-Agent); 2025 "
@@ -170,11 +169,3 @@ def treaty_figure(wh: Warehouse, a: str, b: str, years: tuple[int, int] | None =
     lo, hi = min(a, b), max(a, b)
     d = tr.dyad_years(wh, [a, b], years)
     return fig_treaties(d[(d["a"] == lo) & (d["b"] == hi)], lo, hi)
-
-
-def write_html(fig: go.Figure, path: str | Path) -> Path:
-    """A standalone HTML file with plotly.js embedded (opens offline)."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.write_html(str(path), include_plotlyjs=True, full_html=True)
-    return path

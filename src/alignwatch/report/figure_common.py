@@ -1,10 +1,35 @@
-"""Source captions under figures: every plotted series cites its data, in one place and one style."""
+"""What every figure module shares: source captions (every plotted series cites its data, in one style), state
+names for labels, and writing a figure as one offline HTML file."""
 
 from __future__ import annotations
 
 import textwrap
+from pathlib import Path
 
 import plotly.graph_objects as go
+
+from ..errors import UsageError
+
+
+def state_name(iso3: str) -> str:
+    """A readable name for labels; the code itself where the state system does not know it (a nicety only)."""
+    try:
+        from .. import states
+
+        return states.name(iso3)
+    except Exception:
+        return iso3
+
+
+def write_html(fig: go.Figure, path: str | Path) -> Path:
+    """A standalone HTML file that opens offline: plotly.js is embedded, nothing is loaded from the network."""
+    path = Path(path)
+    if path.suffix.lower() not in (".html", ".htm"):
+        raise UsageError(f"{path} is not an .html file", hint="e.g. --plot figure.html")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.write_html(str(path), include_plotlyjs=True, full_html=True, include_mathjax=False,
+                   config={"displaylogo": False, "responsive": True})
+    return path
 
 
 def add_caption(fig: go.Figure, text: str, width: int = 150, *, yshift: int = -60) -> go.Figure:
