@@ -17,27 +17,8 @@ import pandas as pd
 from .. import states as st
 from ..errors import UsageError
 from ..warehouse import Warehouse
-from .registry import Family, register
+from .registry import Family, get, register
 
-# UNGA roll calls from the tidy table (to early 2020) and the 2025 GA votes, keyed by a string record id.
-_UNGA_SQL = """
-WITH v AS (
-    SELECT 'rc' || CAST(v.rcid AS VARCHAR) AS rec, year(r.date) AS year, v.iso3, v.vote
-    FROM unga_votes v JOIN unga_roll_calls r USING (rcid)
-    WHERE v.iso3 IN (SELECT unnest(?::VARCHAR[]))
-    UNION ALL
-    SELECT resolution, year(date), iso3, vote FROM unga_votes_2025
-    WHERE council = 'General Assembly' AND vote IS NOT NULL AND iso3 IN (SELECT unnest(?::VARCHAR[]))
-)
-SELECT x.iso3 AS a, y.iso3 AS b, x.year, count(*) AS unga_n_joint,
-       avg(CASE WHEN x.vote = y.vote THEN 1.0 ELSE 0.0 END) AS unga_agree
-FROM v x JOIN v y ON x.rec = y.rec AND x.iso3 < y.iso3
-GROUP BY 1, 2, 3
-"""
-_UNGA_YEARS_SQL = """
-SELECT DISTINCT year(date) AS year FROM unga_roll_calls WHERE date IS NOT NULL
-UNION SELECT DISTINCT year(date) FROM unga_votes_2025 WHERE council = 'General Assembly'
-"""
 _TRADE_SQL = """
 SELECT iso3_1, iso3_2, year, flow1, flow2 FROM ps_cow_trade_ndy
 WHERE iso3_1 IN (SELECT unnest(?::VARCHAR[])) AND iso3_2 IN (SELECT unnest(?::VARCHAR[]))
@@ -82,29 +63,17 @@ def _frame(codes: list[str], years: tuple[int, int]) -> pd.DataFrame:
     return pd.DataFrame([(a, b, int(y)) for a, b in pairs for y in yrs], columns=["a", "b", "year"])
 
 
-def _un_member_in_year(iso3: pd.Series, year: pd.Series) -> np.ndarray:
-    """Member of the UN at any time in the year: the end of the year or, for leavers, its start."""
-    end = pd.to_datetime(year.astype(str) + "-12-31").dt.date.to_numpy()
-    start = pd.to_datetime(year.astype(str) + "-01-01").dt.date.to_numpy()
-    arr = iso3.to_numpy(dtype=object)
-    return st.un_member_mask(arr, end) | st.un_member_mask(arr, start)
-
-
 def dyad_years(wh: Warehouse, states: list[str] | None = None, years: tuple[int, int] | None = None) -> pd.DataFrame:
     if not states or len(states) < 2:
         raise UsageError("the overview needs at least two states", hint="e.g. alignwatch dyad PRK CHN")
-    wh.require("unga_votes", "unga_roll_calls", "unga_votes_2025", "ps_cow_trade_ndy", "ps_atop_alliance",
-               "ps_cow_alliance")
+    wh.require("ps_cow_trade_ndy", "ps_atop_alliance", "ps_cow_alliance")
     years = years or (1946, dt.date.today().year)
     out = _frame(states, years)
 
-    unga = wh.query(_UNGA_SQL, [states, states])
-    unga_years = set(wh.query(_UNGA_YEARS_SQL).year.dropna().astype(int))
-    out = out.merge(unga, on=["a", "b", "year"], how="left")
-    members = _un_member_in_year(out["a"], out["year"]) & _un_member_in_year(out["b"], out["year"])
-    covered = out["year"].isin(unga_years).to_numpy() & members
-    out["unga_n_joint"] = out["unga_n_joint"].where(~covered | out["unga_n_joint"].notna(), 0)
-    out.loc[~covered, ["unga_n_joint", "unga_agree"]] = np.nan
+    # the UNGA family's counts and identical-vote share (its seat, membership and coverage rules: NA, never 0)
+    unga = get("unga").dyad_years(wh, states, years)[["a", "b", "year", "n_joint", "agree_identical"]]
+    unga = unga.rename(columns={"n_joint": "unga_n_joint", "agree_identical": "unga_agree"})
+    out = out.merge(unga.astype({"a": str, "b": str}), on=["a", "b", "year"], how="left")
     out["unga_n_joint"] = out["unga_n_joint"].astype("Int64")
 
     trade = wh.query(_TRADE_SQL, [states, states]).rename(
@@ -127,7 +96,7 @@ def dyad_years(wh: Warehouse, states: list[str] | None = None, years: tuple[int,
             out[c] = out[c].where(~(inside & in_system) | out[c].notna(), 0).where(inside & in_system)
             out[c] = out[c].astype("Int64")
     out["score"] = out["unga_agree"]
-    out["source"] = "unga_votes+unga_votes_2025; ps_cow_trade_ndy; ps_atop_alliance; ps_cow_alliance"
+    out["source"] = "unga family (unga_votes, unga_votes_2025); ps_cow_trade_ndy; ps_atop_alliance; ps_cow_alliance"
     return out
 
 
