@@ -43,7 +43,7 @@ def main(argv: list[str] | None = None) -> int:
         app(args=argv, standalone_mode=False)
     except AlignwatchError as e:
         say(f"error: {e}")
-        if e.hint:
+        if e.hint and e.hint not in str(e):  # some messages already carry their hint (API users see only str(e))
             say(f"hint: {e.hint}")
         return e.exit_code
     except KeyboardInterrupt:
