@@ -28,7 +28,7 @@ import pandas as pd
 
 from ..errors import UsageError
 from ..warehouse import Warehouse, cached
-from .registry import Family, register
+from .registry import Family, check_years, register
 
 COW = "COW_v4"
 COW_LAST_YEAR = 2014
@@ -281,12 +281,7 @@ def spread_table(long: pd.DataFrame) -> pd.DataFrame:
 
 
 def _check_years(years: tuple[int, int] | None) -> tuple[int, int]:
-    if years is None:
-        return (1816, 2100)
-    lo, hi = years
-    if lo > hi:
-        raise UsageError(f"year range {lo}-{hi} is reversed")
-    return int(lo), int(hi)
+    return check_years(years) or (1816, 2100)
 
 
 def series(wh: Warehouse, states: list[str] | None = None, years: tuple[int, int] | None = None, *,

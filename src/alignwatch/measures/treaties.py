@@ -31,7 +31,7 @@ import pandas as pd
 
 from ..errors import UsageError
 from ..warehouse import Warehouse, cached
-from .registry import Family, register
+from .registry import Family, check_years, register
 
 ATOP_COLS = ("atop_defense", "atop_offense", "atop_neutral", "atop_nonagg", "atop_consul")
 COW_COLS = ("cow_defense", "cow_neutral", "cow_nonagg", "cow_entente")
@@ -143,9 +143,7 @@ def dyad_years(wh: Warehouse, states: list[str] | None = None, years: tuple[int,
 def _dyad_years(wh: Warehouse, states: list[str] | None, years: tuple[int, int] | None) -> pd.DataFrame:
     wh.require("ps_atop_alliance", "ps_cow_alliance", "ps_cow_ddy")
     hi_default = dt.date.today().year
-    lo, hi = years or (ATOP_YEARS[0], hi_default)
-    if lo > hi:
-        raise UsageError(f"year range {lo}-{hi} is reversed")
+    lo, hi = check_years(years) or (ATOP_YEARS[0], hi_default)
     every = states is None
     params = [every, states or [], states or []]
 

@@ -33,7 +33,7 @@ import pandas as pd
 
 from ..errors import UsageError
 from ..warehouse import Warehouse
-from .registry import Family, register
+from .registry import Family, check_years, register
 
 P5 = ("CHN", "FRA", "GBR", "RUS", "USA")
 WEST = ("USA", "GBR", "FRA")
@@ -510,9 +510,7 @@ def dyad_years(wh: Warehouse, states: list[str] | None = None, years: tuple[int,
     states = sorted(set(states))
     if len(states) < 2:
         raise UsageError("the unsc family needs at least two states", hint="e.g. alignwatch dyad CHN RUS -m unsc")
-    lo, hi = years or (1946, dt.date.today().year)
-    if lo > hi:
-        raise UsageError(f"year range {lo}-{hi} is reversed")
+    lo, hi = check_years(years) or (1946, dt.date.today().year)
     out = (pd.DataFrame(list(itertools.combinations(states, 2)), columns=["a", "b"])
            .merge(pd.DataFrame({"year": np.arange(lo, hi + 1, dtype="int64")}), how="cross"))
 

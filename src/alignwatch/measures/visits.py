@@ -27,7 +27,7 @@ import pandas as pd
 
 from ..errors import DataError, UsageError
 from ..warehouse import Warehouse
-from .registry import Family, register
+from .registry import Family, check_years, register
 
 LEVEL_WEIGHTS = {"head_of_state": 3.0, "head_of_government": 2.0, "minister": 1.0, "other": 0.5}
 LEVELS = tuple(LEVEL_WEIGHTS)
@@ -392,8 +392,7 @@ def dyad_years(wh: Warehouse, states: list[str] | None = None, years: tuple[int,
     chronology's low-confidence rows (``n_low`` still counts them, so a year's uncertainty stays visible)."""
     if states is not None and len(set(states)) < 2:
         raise UsageError("visits need at least two states", hint="e.g. alignwatch visits PRK CHN")
-    if years is not None and years[0] > years[1]:
-        raise UsageError(f"year range {years[0]}-{years[1]} is reversed")
+    years = check_years(years)
     wh.require("chr_summits", "ev_chinavitae", "ev_aiddata_pd")
     every = meetings(_summits(wh), include_low=True)
     low = every[every["low"]].groupby(["a", "b", "year"]).size().rename("n_low").reset_index()
