@@ -367,8 +367,9 @@ def pair_tables(codes: np.ndarray, k: int, weights: np.ndarray | None, li: np.nd
     # complete data: every table sums to Σw, and each side's level totals are known per row
     from scipy import sparse
 
-    totals = np.zeros((k, r))  # totals[k, row]: weight of the row's objects at level k
-    np.add.at(totals, (codes, np.broadcast_to(np.arange(r)[:, None], codes.shape)), w[None, :])
+    # totals[k, row]: weight of the row's objects at level k
+    totals = np.bincount((codes * r + np.arange(r)[:, None]).ravel(), weights=np.broadcast_to(w, codes.shape).ravel(),
+                         minlength=k * r).reshape(k, r)
     base = int(np.argmax(totals.sum(axis=1)))
     rest = ks[ks != base]
     pos = np.full(k, -1)
@@ -378,12 +379,16 @@ def pair_tables(codes: np.ndarray, k: int, weights: np.ndarray | None, li: np.nd
                           shape=((k - 1) * r, m))
     xw = x if weights is None else x @ sparse.diags(w.astype(dtype))
     full = np.asarray((xw @ x.T).todense()) if x.nnz < 0.25 * x.shape[0] * m else xw.toarray() @ x.toarray().T
-    out = np.empty((k, k, li.size))
     q = np.arange(k - 1)
-    out[np.ix_(rest, rest)] = full[(q[:, None, None] * r + li[None, None, :]), (q[None, :, None] * r + lj[None, None, :])]
-    out[base, rest] = totals[rest][:, lj] - out[rest][:, rest].sum(axis=0)  # b at each other level, a at base
-    out[rest, base] = totals[rest][:, li] - out[rest][:, rest].sum(axis=1)
-    out[base, base] = totals[base][li] - out[base, rest].sum(axis=0)
+    inner = full[(q[:, None, None] * r + li[None, None, :]), (q[None, :, None] * r + lj[None, None, :])]
+    out = np.empty((k, k, li.size))
+    edge_b = totals[rest][:, lj] - inner.sum(axis=0)  # b at each other level while a sits at the base level
+    edge_a = totals[rest][:, li] - inner.sum(axis=1)
+    if base == 0:  # the usual case ("none" is the commonest tie): slices instead of fancy indexing
+        out[1:, 1:], out[0, 1:], out[1:, 0] = inner, edge_b, edge_a
+    else:
+        out[np.ix_(rest, rest)], out[base, rest], out[rest, base] = inner, edge_b, edge_a
+    out[base, base] = totals[base][li] - edge_b.sum(axis=0)
     return out
 
 

@@ -229,21 +229,30 @@ def compute_panel(source: Source, wh: Warehouse, codes: list[str] | None, years:
                 parts.append(part)
     cols = (*BASE_COLUMNS, *(s.column for s in specs))
     arrays = {c: np.concatenate([p[c] for p in parts]) for c in cols} if parts else {c: np.zeros(0, int) for c in cols}
-    order = np.lexsort((arrays["year"], arrays["b"], arrays["a"]))  # a, b, year (codes sort as the names do)
-    df = pd.DataFrame({c: arrays[c][order] for c in cols})
+    df = pd.DataFrame(arrays)  # year by year, pairs (a < b) in order within a year, as the unga panel
     for c in ("a", "b"):
-        df[c] = pd.array(data.names[df[c].to_numpy(dtype=np.int64)], dtype="string")
+        df[c] = _strings(arrays[c], data.names)
     df["year"] = df["year"].astype("int64")
     df["n_objects"] = df["n_objects"].astype("Int64")
-    df["na_reason"] = pd.Series(pd.NA, index=df.index, dtype="string")
+    df["na_reason"] = _strings(np.full(len(df), -1), np.array([], dtype=object))
     if codes is not None:
         df = _with_missing_rows(df, source, codes, years, members)
     nojoint = df["na_reason"].isna() & (df["n_objects"].fillna(0) == 0)
     df.loc[nojoint, "na_reason"] = "no joint objects"
     tables = source.source_text + (f"; {CAPABILITIES_TABLE}" if weighting != "none" else "")
     scored = (df["na_reason"].isna() | (df["na_reason"] == "no joint objects")).to_numpy()
-    df["source"] = pd.array(np.where(scored, tables, None), dtype="string")
+    df["source"] = _strings(np.where(scored, 0, -1), np.array([tables], dtype=object)).to_numpy()
     return df
+
+
+def _strings(codes: np.ndarray, names: np.ndarray) -> pd.Series:
+    """Codes into ``names`` (-1 = missing) as a pandas string column via an Arrow dictionary: a million rows in a
+    few hundredths of a second, where building the strings one by one takes a second."""
+    import pyarrow as pa
+
+    idx = np.asarray(codes, dtype=np.int32)
+    arr = pa.DictionaryArray.from_arrays(pa.array(idx, mask=idx < 0), pa.array(list(names), type=pa.string()))
+    return pd.Series(pd.arrays.ArrowStringArray(arr.cast(pa.string())))
 
 
 def _year_panel(source: Source, data: _Data, year: int, member_codes: np.ndarray, want: np.ndarray | None,
