@@ -421,47 +421,66 @@ def _direct(v, obs, w, lv, specs, li, lj) -> dict[str, np.ndarray]:
     return _finish(out, lv, specs)
 
 
-def _blockwise(x, obs, w, li, lj, want_abs: bool, want_same: bool, block_elems: int = 4_000_000):
-    """Σ w·|x_a - x_b| and Σ w·[x_a = x_b] over joint objects, pair by pair in blocks of pairs (memory-bounded)."""
-    p = li.size
-    absd, same = np.zeros(p), np.zeros(p)
-    step = max(1, block_elems // max(1, x.shape[1]))
-    for s in range(0, p, step):
-        a, b = li[s:s + step], lj[s:s + step]
-        joint = obs[a] & obs[b]
-        wj = joint * w[None, :]
-        if want_abs:
-            absd[s:s + step] = (np.abs(x[a] - x[b]) * wj).sum(axis=1)
-        if want_same:
-            same[s:s + step] = ((x[a] == x[b]) * wj).sum(axis=1)
+def _blockwise(x, obs, w, li, lj, want_abs: bool, want_same: bool):
+    """Σ w·|x_a - x_b| and Σ w·[x_a = x_b] over joint objects, one row a against all its partners at a time."""
+    absd, same = np.zeros(li.size), np.zeros(li.size)
+    full = obs.all()
+    order = np.argsort(li, kind="stable")
+    starts = np.flatnonzero(np.r_[True, li[order][1:] != li[order][:-1]])
+    for s, e in zip(starts, np.r_[starts[1:], order.size]):
+        at = order[s:e]
+        a, b = li[at[0]], lj[at]
+        if full:  # no missing value: weighted sums are matrix-vector products
+            if want_abs:
+                absd[at] = np.abs(x[b] - x[a]) @ w
+            if want_same:
+                same[at] = (x[b] == x[a]) @ w
+        else:
+            wj = (obs[b] & obs[a]) * w
+            if want_abs:
+                absd[at] = np.einsum("pm,pm->p", np.abs(x[b] - x[a]), wj)
+            if want_same:
+                same[at] = np.einsum("pm,pm->p", (x[b] == x[a]).astype(float), wj)
     return absd, same
 
 
 def _chance(v, obs, w, lv, dists, li, lj, n):
     """Chance disagreement Σ_kl p_k q_l d_kl (κ, own marginals) and Σ m_k m_l d_kl (π, pooled), times n².
 
-    Marginals are weighted level counts over the pair's joint objects. Without missing values they are per row
-    (P·D·Pᵀ, cheap); with missing values each pair has its own (a K x R x R array, K²·pairs work)."""
-    if not dists:
-        return {}, {}
+    Marginals are weighted level counts over the pair's joint objects. Squared distances need only the first two
+    moments (matrix products, any number of levels). Otherwise, without missing values the marginals are per row
+    (P·D·Pᵀ, cheap); with missing values each pair has its own (K products of R x M by M x R, then K² per pair).
+    """
+    de_k, de_p = {}, {}
+    if "squared" in dists:  # E(X - Y)² = E X² + E Y² - 2 E X E Y over the joint objects; π: 2·pooled variance
+        x = np.where(obs, v, 0.0)
+        o = obs.astype(float)
+        ow = o * w
+        g1, g2 = (ow * x) @ o.T, (ow * x * x) @ o.T  # g[a, b]: Σ w·x_a (or x_a²) over the objects b also has
+        s1a, s1b, s2a, s2b = g1[li, lj], g1[lj, li], g2[li, lj], g2[lj, li]
+        de_k["squared"] = n * (s2a + s2b) - 2.0 * s1a * s1b
+        de_p["squared"] = n * (s2a + s2b) - (s1a + s1b) ** 2 / 2.0
+    rest = [d for d in dists if d != "squared"]
+    if not rest:
+        return de_k, de_p
     k = lv.size
     codes = np.where(obs, np.searchsorted(lv, np.nan_to_num(v)), -1)
     onehot = np.zeros((k, v.shape[0], v.shape[1]))
     rr, mm = np.nonzero(obs)
     onehot[codes[rr, mm], rr, mm] = 1.0
     onehot *= w[None, None, :]
-    de_k, de_p = {}, {}
     if obs.all():
         pm = onehot.sum(axis=2)  # (K, R)
-        for d in dists:
+        for d in rest:
             g = pm.T @ _dist_matrix(lv, d) @ pm  # (R, R): Σ_kl P_ak d_kl P_bl
             de_k[d] = g[li, lj]
             de_p[d] = (g[li, li] + 2.0 * g[li, lj] + g[lj, lj]) / 4.0
         return de_k, de_p
     # pab[k, a, b]: weight of a's objects at level k among the objects b also has
-    pab = np.einsum("kam,bm->kab", onehot, obs.astype(float), optimize=True)
+    r, m = v.shape
+    pab = (onehot.reshape(k * r, m) @ obs.T.astype(float)).reshape(k, r, r)
     pa, pb = pab[:, li, lj], pab[:, lj, li]  # (K, P)
-    for d in dists:
+    for d in rest:
         dm = _dist_matrix(lv, d)
         de_k[d] = np.einsum("kp,kl,lp->p", pa, dm, pb, optimize=True)
         mm2 = (pa + pb) / 2.0

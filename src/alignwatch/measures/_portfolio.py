@@ -64,9 +64,15 @@ def check_weighting(weights: str | None) -> str:
     return w
 
 
-def panel_specs(weighting: str) -> tuple[sim.Spec, ...]:
-    """The measures a cached panel holds: all of them (τb only unweighted: it has no weighted form)."""
-    return tuple(s for s in sim.ALL_SPECS if not (weighting != "none" and s.measure == "taub"))
+def panel_specs(source: Source, weighting: str) -> tuple[sim.Spec, ...]:
+    """The measures a cached panel holds: all of them for few levels (τb only unweighted: it has no weighted
+    form). With count levels (IGO) the measures that need every pair's full level distribution or sign vectors
+    (τb; κ, π, A with linear or no weights) are left out and computed, and cached, only when asked for."""
+    specs = [s for s in sim.ALL_SPECS if not (weighting != "none" and s.measure == "taub")]
+    if source.levels is None:
+        specs = [s for s in specs if s.measure != "taub"
+                 and not (s.measure in ("kappa", "pi", "a") and s.distance in ("abs", "nominal"))]
+    return tuple(specs)
 
 
 def dyad_years(source: Source, wh: Warehouse, states=None, years=None, *, measure: str = "s",
@@ -89,16 +95,19 @@ def dyad_years(source: Source, wh: Warehouse, states=None, years=None, *, measur
     if codes is not None and len(codes) < 2:
         raise UsageError("a portfolio comparison needs at least two states", hint="e.g. PRK CHN")
     if codes is None:
+        specs = panel_specs(source, weighting)
         key = f"portfolio_v{source.cache_version}_{source.key}_{weighting}"
+        if chosen not in specs:  # a measure the standard panel leaves out: a panel (and cache) of its own
+            specs, key = (chosen,), f"{key}_{chosen.column}"
 
         def compute():
-            return compute_panel(source, wh, None, None, weighting, panel_specs(weighting))
+            return compute_panel(source, wh, None, None, weighting, specs)
 
         df = cached(wh, key, compute) if use_cache else compute()
         if yrs is not None:
             df = df[df["year"].between(*yrs)].reset_index(drop=True)
     else:
-        specs = tuple(dict.fromkeys((*panel_specs(weighting), chosen)))
+        specs = tuple(dict.fromkeys((*panel_specs(source, weighting), chosen)))
         df = compute_panel(source, wh, codes, yrs, weighting, specs)
     return finish(df, source, chosen, weighting)
 

@@ -38,7 +38,7 @@ SOURCE = _portfolio.Source(
     key="igo", label="COW IGO", tables=("ps_cow_igo_ndy", "ps_cow_igo_sy"), years=(1816, 2014),
     ties_sql=_TIES_SQL, own_sql=_OWN_SQL, top_sql=_TOP_SQL, levels=None, absent=float("nan"),
     citation=IGO)
-COLUMNS = ("n_objects", "s_squared", "s_abs", "kappa_quadratic", "pi_quadratic", "taub", "a_squared")
+COLUMNS = ("n_objects", "s_squared", "s_abs", "kappa_quadratic", "pi_quadratic", "a_squared", "agree")
 
 
 def dyad_years(wh: Warehouse, states: list[str] | None = None, years: tuple[int, int] | None = None, *,
