@@ -103,10 +103,10 @@ def similarity(
     portfolio: Annotated[Portfolio, typer.Option("--portfolio", "-p", help="alliances (ATOP/COW), igo (COW IGO "
                                                                             "co-membership) or unga (roll calls).")]
     = Portfolio.alliances,
-    measure: Annotated[Measure, typer.Option("--measure", "-m", help="s (Signorino-Ritter), kappa (Cohen), pi "
-                                                                     "(Scott), taub (Kendall), a (Benati-Capurri), "
-                                                                     "agree (identical share), voeten.")]
-    = Measure.s,
+    measure: Annotated[Measure | None, typer.Option(
+        "--measure", "-m", help="s (Signorino-Ritter), kappa (Cohen), pi (Scott), taub (Kendall), a "
+                                "(Benati-Capurri), agree (identical share), voeten. Default: s for alliances and "
+                                "unga, kappa for igo.")] = None,
     distance: Annotated[Distance | None, typer.Option(
         "--distance", "-d", help="abs or squared for s and a (default: squared; unga: abs, d_max 1); for kappa and "
                                  "pi the disagreement weights: nominal, abs (linear), squared (quadratic, default)."
@@ -136,6 +136,7 @@ def similarity(
         raise UsageError(f"{dup} is given twice", hint="give each state once")
     yrs = year_range(first, last)
     dist = distance.value if distance is not None else None
+    measure = measure or (Measure.kappa if portfolio == Portfolio.igo else Measure.s)
     sim.spec(measure.value, dist)  # validate before opening the warehouse
     if measure == Measure.taub and weights != Weights.none:
         raise UsageError("Kendall's tau-b has no weighted form", hint="drop --weights for tau-b")

@@ -49,9 +49,12 @@ def dyad_years(wh: Warehouse, states: list[str], years: tuple[int, int] | None, 
         srcs = ",".join(sorted(map(str, yv["source"].unique()))) if len(yv) else None
         for p, (a, b) in enumerate(zip(i, j)):
             reason = _reason(codes[a], codes[b], year, its.size, voted[a], voted[b], res["n_objects"][p], member)
+            if reason is None and np.isnan(res[chosen.column][p]):
+                reason = "undefined (a side without variation)"
             rows.append((codes[a], codes[b], year, None if its.size == 0 else int(res["n_objects"][p]),
                          res[chosen.column][p] if reason is None else np.nan, reason,
-                         srcs if reason is None or reason == "no joint vote" else None))
+                         srcs if reason is None or reason in ("no joint vote", "undefined (a side without variation)")
+                         else None))
     df = pd.DataFrame(rows, columns=["a", "b", "year", "n_objects", chosen.column, "na_reason", "source"])
     df["n_objects"] = df["n_objects"].astype("Int64")
     for c in ("a", "b", "na_reason", "source"):

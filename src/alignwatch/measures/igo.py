@@ -7,8 +7,10 @@ raised to its largest shared count where the two files disagree (they do by one 
 the counts 0 .. the year's largest, so S's d_max is that year's range. A pair missing from the dyadic file is
 not observed (NA for that object), never 0; years after 2014 are NA.
 
-Default score: S with squared distances, as for alliances; κ and π correct for the general rise of IGO
-membership (two states that join everything agree by construction). See docs/measures/similarity.md.
+Default score: Cohen's κ with quadratic weights, not S: on counts that reach a hundred, S divides small distances by
+the year's largest count squared and sits near 1 for almost every pair (PRK-CHN 0.941-0.9999, 1950-2014), while κ
+compares the two rows with what their own distributions give by chance (Häge 2011; with quadratic weights it is
+the concordance of the two count vectors, Fleiss & Cohen 1973). See docs/measures/similarity.md.
 """
 
 from __future__ import annotations
@@ -38,14 +40,14 @@ SOURCE = _portfolio.Source(
     key="igo", label="COW IGO", tables=("ps_cow_igo_ndy", "ps_cow_igo_sy"), years=(1816, 2014),
     ties_sql=_TIES_SQL, own_sql=_OWN_SQL, top_sql=_TOP_SQL, levels=None, absent=float("nan"),
     citation=IGO)
-COLUMNS = ("n_objects", "s_squared", "s_abs", "kappa_quadratic", "pi_quadratic", "a_squared", "agree")
+COLUMNS = ("n_objects", "kappa_quadratic", "pi_quadratic", "s_squared", "s_abs", "a_squared")
 
 
 def dyad_years(wh: Warehouse, states: list[str] | None = None, years: tuple[int, int] | None = None, *,
-               measure: str = "s", distance: str | None = "squared", weights: str | None = None,
+               measure: str = "kappa", distance: str | None = "squared", weights: str | None = None,
                use_cache: bool = True) -> pd.DataFrame:
-    """IGO co-membership portfolio similarity per undirected dyad-year; ``score`` = the chosen measure (default S,
-    squared distances, unweighted)."""
+    """IGO co-membership portfolio similarity per undirected dyad-year; ``score`` = the chosen measure (default
+    Cohen's κ, quadratic weights, unweighted)."""
     return _portfolio.dyad_years(SOURCE, wh, states, years, measure=measure, distance=distance, weights=weights,
                                  use_cache=use_cache)
 
@@ -56,6 +58,6 @@ register(Family(
     domain="political",
     dyad_years=dyad_years,
     description="similarity of two states' shared-IGO counts with every state of the system (own entry = its "
-                "full memberships): S with squared distances by default, or kappa, pi, tau-b, A; 1816-2014",
+                "full memberships): quadratic-weighted Cohen's kappa by default, or S, pi, tau-b, A; 1816-2014",
     columns=COLUMNS,
 ))
