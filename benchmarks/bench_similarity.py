@@ -16,10 +16,12 @@ Run: ``python benchmarks/bench_similarity.py --db PATH`` (target: < 5 s for the 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 
 import numpy as np
+import pandas as pd
 
 from alignwatch import similarity as sim
 from alignwatch import states
@@ -59,7 +61,7 @@ def bench(db: str, repeats: int, sample: int, seed: int) -> None:
     # baseline: the same matrices, scored pair by pair on a sample of dyad-years
     rng = np.random.default_rng(seed)
     members = {y: states.members(y) for y in range(YEARS[0], YEARS[1] + 1)}
-    names = __import__("pandas").Index(sorted(set().union(*members.values())))
+    names = pd.Index(sorted(set().union(*members.values())))
     data = _portfolio._load(src, wh, None, names, "none")
     wh.close()
     pairs_per_year = {y: len(m) * (len(m) - 1) // 2 for y, m in members.items()}
@@ -85,6 +87,8 @@ def bench(db: str, repeats: int, sample: int, seed: int) -> None:
     diff = float(np.nanmax(diffs))
 
     print("== Alliance-portfolio similarity (ATOP), every dyad-year 1946-2018: S (squared) and kappa (quadratic) ==")
+    print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} (wall time waits for a busy CPU; "
+          "CPU seconds do not)")
     print(f"panel: {len(panel):,} dyad-years, {panel['year'].nunique()} years, "
           f"{int(panel['s_squared'].notna().sum()):,} scored")
     print(f"vectorised (sparse one-hot products, all pairs per year): {t_ours:.2f} s wall, {min(cpus):.2f} s CPU "

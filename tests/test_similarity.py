@@ -21,6 +21,7 @@ from alignwatch.measures import alliance_portfolio as ap
 from alignwatch.measures import families
 from alignwatch.measures import igo
 from alignwatch.measures import unga
+from test_treaties import _alliance  # (a, b, first, last, obligations) -> yearly rows, both orders
 
 FAST = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 EPS = 1e-9
@@ -289,26 +290,16 @@ def test_pairwise_frame_and_missing_as_none():
 # ------------------------------------------------------------------------------------ the portfolio families
 
 
-def _alliances(rows, cols):
-    """(a, b, first, last, {obligation: 1}) -> one row per year in both orders, as in peacesciencer."""
-    out = []
-    for a, b, y0, y1, ob in rows:
-        for y in range(y0, y1 + 1):
-            for x, z in ((a, b), (b, a)):
-                out.append({"iso3_1": x, "iso3_2": z, "year": y, **{c: ob.get(c, 0) for c in cols}})
-    return pd.DataFrame(out)
-
-
 ATOP_COLS = ("atop_defense", "atop_offense", "atop_neutral", "atop_nonagg", "atop_consul")
 COW_COLS = ("cow_defense", "cow_neutral", "cow_nonagg", "cow_entente")
-ATOP = _alliances([
+ATOP = _alliance([
     ("CHN", "PRK", 1961, 2018, {"atop_defense": 1, "atop_nonagg": 1}),
     ("PRK", "RUS", 1961, 1996, {"atop_defense": 1}),
     ("CHN", "RUS", 1950, 1979, {"atop_offense": 1}),  # offence counts as defence (3)
     ("CHN", "USA", 1970, 1975, {"atop_consul": 1}),    # consultation only: entente (1)
     ("RUS", "USA", 1970, 1975, {"atop_nonagg": 1}),    # non-aggression: 2
 ], ATOP_COLS)
-COW = _alliances([("CHN", "PRK", 1961, 2012, {"cow_entente": 1})], COW_COLS)
+COW = _alliance([("CHN", "PRK", 1961, 2012, {"cow_entente": 1})], COW_COLS)
 IGO_NDY = pd.DataFrame([{"iso3_1": a, "iso3_2": b, "year": y, "dyadigos": n}
                         for y in (2000, 2001) for a, b, n in (("CHN", "PRK", 30), ("CHN", "USA", 60),
                                                               ("PRK", "USA", 10), ("CHN", "RUS", 50))])

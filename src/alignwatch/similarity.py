@@ -167,15 +167,20 @@ def _as_weights(weights, m: int) -> np.ndarray | None:
 
 def _levels(values: np.ndarray, levels) -> np.ndarray:
     """Declared levels (sorted unique positions) or, when None, the values observed (fpsim's default)."""
-    seen = np.unique(values[~np.isnan(values)])
     if levels is None:
-        return seen
+        return np.unique(values[~np.isnan(values)])
     lv = np.unique(_as_matrix(np.asarray(list(levels), dtype=object).reshape(1, -1), "levels")[0])
     if np.isnan(lv).any():
         raise UsageError("levels must not contain missing values")
-    extra = np.setdiff1d(seen, lv)
-    if extra.size:
-        raise UsageError(f"value {extra[0]:g} is not one of the declared levels {', '.join(f'{x:g}' for x in lv)}")
+    obs = values[~np.isnan(values)]
+    if lv.size == 0:
+        if obs.size:
+            raise UsageError("levels must not be empty")
+        return lv
+    at = lv[np.clip(np.searchsorted(lv, obs), 0, lv.size - 1)]  # each value's level, if it is one
+    if (at != obs).any():
+        bad = obs[at != obs][0]
+        raise UsageError(f"value {bad:g} is not one of the declared levels {', '.join(f'{x:g}' for x in lv)}")
     return lv
 
 

@@ -14,36 +14,16 @@ from ..warehouse import Warehouse
 from ._common import DbOption, Format, FormatOption, emit, state_code, year_range
 
 
-class Portfolio(str, enum.Enum):
-    alliances = "alliances"
-    igo = "igo"
-    unga = "unga"
+def _choices(name: str, values) -> type[enum.Enum]:
+    """A str enum of the allowed values, for typer (one list: the module that defines them)."""
+    return enum.Enum(name, {v: v for v in values}, type=str)
 
 
-class Measure(str, enum.Enum):
-    s = "s"
-    kappa = "kappa"
-    pi = "pi"
-    taub = "taub"
-    a = "a"
-    agree = "agree"
-    voeten = "voeten"
-
-
-class Distance(str, enum.Enum):
-    abs = "abs"
-    squared = "squared"
-    nominal = "nominal"
-
-
-class Weights(str, enum.Enum):
-    none = "none"
-    capabilities = "capabilities"
-
-
-class AllianceSource(str, enum.Enum):
-    atop = "atop"
-    cow = "cow"
+Portfolio = _choices("Portfolio", ("alliances", "igo", "unga"))
+Measure = _choices("Measure", sim.MEASURES)
+Distance = _choices("Distance", sim.DISTANCES)
+Weights = _choices("Weights", ("none", "capabilities"))
+AllianceSource = _choices("AllianceSource", ("atop", "cow"))
 
 
 _OBJECTS = {
@@ -99,7 +79,8 @@ def _in_typed_order(df: pd.DataFrame, codes: list[str]) -> pd.DataFrame:
 
 
 def similarity(
-    states: Annotated[list[str], typer.Argument(help="Two or more states (ISO3 codes or names), in the order wanted.")],
+    states: Annotated[list[str], typer.Argument(metavar="STATES", help="Two or more states (ISO3 codes or "
+                                                                            "names), in the order wanted.")],
     portfolio: Annotated[Portfolio, typer.Option("--portfolio", "-p", help="alliances (ATOP/COW), igo (COW IGO "
                                                                             "co-membership) or unga (roll calls).")]
     = Portfolio.alliances,

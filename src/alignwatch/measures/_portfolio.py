@@ -232,8 +232,9 @@ def compute_panel(source: Source, wh: Warehouse, codes: list[str] | None, years:
     want = None if codes is None else names.get_indexer(codes)
     parts = []
     with sim.single_thread_blas():
-        for year, mem in members.items():
-            part = _year_panel(source, data, year, names.get_indexer(mem), want, specs)
+        for year, mem in members.items():  # members are sorted, so their codes come from a binary search
+            part = _year_panel(source, data, year, np.searchsorted(data.names, np.asarray(mem, dtype=object)), want,
+                               specs)
             if part is not None:
                 parts.append(part)
     cols = (*BASE_COLUMNS, *(s.column for s in specs))

@@ -30,34 +30,33 @@ LEVEL_LABELS = {3: "defence pact", 2: "neutrality or non-aggression", 1: "entent
 SR_CITATION = ("Curtis S. Signorino and Jeffrey M. Ritter (1999), 'Tau-b or Not Tau-b: Measuring the Similarity of "
                "Foreign Policy Positions', International Studies Quarterly 43(1): 115-144")
 
-_ATOP_SQL = """
-SELECT least(iso3_1, iso3_2) AS a, greatest(iso3_1, iso3_2) AS b, year::BIGINT AS year,
-       max(CASE WHEN atop_defense = 1 OR atop_offense = 1 THEN 3
-                WHEN atop_neutral = 1 OR atop_nonagg = 1 THEN 2
-                WHEN atop_consul = 1 THEN 1 ELSE 0 END)::DOUBLE AS value
-FROM ps_atop_alliance
+# the strongest obligation of a dyad-year as a level (fixed SQL: the level expressions and tables are constants)
+_LEVEL = {
+    "atop": ("ps_atop_alliance", "CASE WHEN atop_defense = 1 OR atop_offense = 1 THEN 3 "
+                                 "WHEN atop_neutral = 1 OR atop_nonagg = 1 THEN 2 WHEN atop_consul = 1 THEN 1 ELSE 0 END"),
+    "cow": ("ps_cow_alliance", "CASE WHEN cow_defense = 1 THEN 3 "
+                               "WHEN cow_neutral = 1 OR cow_nonagg = 1 THEN 2 WHEN cow_entente = 1 THEN 1 ELSE 0 END"),
+}
+_TIES_SQL = """
+SELECT least(iso3_1, iso3_2) AS a, greatest(iso3_1, iso3_2) AS b, year::BIGINT AS year, max({level})::DOUBLE AS value
+FROM {table}
 WHERE iso3_1 IS NOT NULL AND iso3_2 IS NOT NULL
   AND (? OR iso3_1 IN (SELECT unnest(?::VARCHAR[])) OR iso3_2 IN (SELECT unnest(?::VARCHAR[])))
 GROUP BY ALL
 """
-_COW_SQL = """
-SELECT least(iso3_1, iso3_2) AS a, greatest(iso3_1, iso3_2) AS b, year::BIGINT AS year,
-       max(CASE WHEN cow_defense = 1 THEN 3
-                WHEN cow_neutral = 1 OR cow_nonagg = 1 THEN 2
-                WHEN cow_entente = 1 THEN 1 ELSE 0 END)::DOUBLE AS value
-FROM ps_cow_alliance
-WHERE iso3_1 IS NOT NULL AND iso3_2 IS NOT NULL
-  AND (? OR iso3_1 IN (SELECT unnest(?::VARCHAR[])) OR iso3_2 IN (SELECT unnest(?::VARCHAR[])))
-GROUP BY ALL
-"""
+
+
+def _ties_sql(key: str) -> str:
+    table, level = _LEVEL[key]
+    return _TIES_SQL.format(table=table, level=level)
 
 
 SOURCES = {
     "atop": _portfolio.Source(
-        key="atop", label="ATOP", tables=("ps_atop_alliance",), years=(1816, 2018), ties_sql=_ATOP_SQL,
+        key="atop", label="ATOP", tables=("ps_atop_alliance",), years=(1816, 2018), ties_sql=_ties_sql("atop"),
         own_sql=None, top_sql=None, levels=LEVELS, absent=0.0, citation=ATOP),
     "cow": _portfolio.Source(
-        key="cow", label="COW alliances", tables=("ps_cow_alliance",), years=(1816, 2012), ties_sql=_COW_SQL,
+        key="cow", label="COW alliances", tables=("ps_cow_alliance",), years=(1816, 2012), ties_sql=_ties_sql("cow"),
         own_sql=None, top_sql=None, levels=LEVELS, absent=0.0, citation=COW_ALLIANCE),
 }
 COLUMNS = ("n_objects", "s_squared", "s_abs", "kappa_quadratic", "pi_quadratic", "taub", "a_squared")
