@@ -271,6 +271,8 @@ def test_bad_input_is_one_usage_error():
         sim.similarity([1], [1], "tau")
     with pytest.raises(UsageError, match="takes distance"):
         sim.similarity([1], [1], "s", "nominal")
+    with pytest.raises(UsageError, match="takes no distance"):
+        sim.similarity([1], [1], "taub", "abs")
     with pytest.raises(UsageError, match=">= 0"):
         sim.s_score([1, 2], [1, 2], weights=[1, -1])
     with pytest.raises(UsageError, match="numbers"):

@@ -99,8 +99,9 @@ class Spec:
         return {"abs": "absolute distances", "squared": "squared distances", None: "-"}[self.distance]
 
 
-def spec(measure: str, distance: str | None = None) -> Spec:
-    """A validated :class:`Spec`; ``distance`` None takes the measure's default (S, A: abs; κ, π: squared)."""
+def spec(measure: str, distance: str | None = None, *, default: str | None = None) -> Spec:
+    """A validated :class:`Spec`. ``distance`` None takes ``default`` where the measure has a distance, else the
+    measure's own default (S, A: abs, as Signorino & Ritter; κ, π: squared, as fpsim's cohenk)."""
     m = str(measure).strip().lower()
     if m not in MEASURES:
         raise UsageError(f"unknown similarity measure {measure!r}", hint=f"choose from {', '.join(MEASURES)}")
@@ -111,8 +112,10 @@ def spec(measure: str, distance: str | None = None) -> Spec:
     allowed = _ALLOWED[m]
     if distance is None:
         distance = {"s": "abs", "a": "abs", "kappa": "squared", "pi": "squared"}.get(m)
+        if distance is not None and default is not None:
+            return spec(m, default)
     elif allowed == (None,):
-        distance = None  # τb and the agreement shares have no distance option
+        raise UsageError(f"measure {m!r} takes no distance", hint="drop the distance for taub, agree and voeten")
     elif distance not in allowed:
         raise UsageError(f"measure {m!r} takes distance {' or '.join(allowed)}, not {distance!r}")
     return Spec(m, distance)

@@ -50,15 +50,14 @@ def portfolio_table(wh: Warehouse, codes: list[str], years: tuple[int, int] | No
         if weights != "none":
             raise UsageError("object weights apply to state portfolios, not to roll calls",
                              hint="drop --weights with --portfolio unga")
-        chosen = sim.spec(measure, distance if distance is not None else vp.DEFAULT_DISTANCE.get(measure))
+        chosen = sim.spec(measure, distance, default=vp.DEFAULT_DISTANCE.get(measure))
         df = vp.dyad_years(wh, codes, years, chosen)
         df["measure"], df["distance"], df["weighting"] = chosen.label, chosen.distance_label, "none"
     else:
         from ..measures import alliance_portfolio as ap
         from ..measures import igo
 
-        chosen = sim.spec(measure, distance if distance is not None else
-                          ("squared" if measure in ("s", "a", "kappa", "pi") else None))
+        chosen = sim.spec(measure, distance, default="squared")
         if portfolio == "alliances":
             df = ap.dyad_years(wh, codes, years, source_name=source, measure=chosen.measure,
                                distance=chosen.distance, weights=weights)

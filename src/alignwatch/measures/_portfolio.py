@@ -76,19 +76,20 @@ def panel_specs(source: Source, weighting: str) -> tuple[sim.Spec, ...]:
 
 
 def dyad_years(source: Source, wh: Warehouse, states=None, years=None, *, measure: str = "s",
-               distance: str | None = "squared", weights: str | None = None, use_cache: bool = True,
+               distance: str | None = None, weights: str | None = None, use_cache: bool = True,
                ) -> pd.DataFrame:
     """One row per undirected dyad-year (a < b): ``n_objects``, every measure column, ``score`` (the chosen
     measure), ``measure``/``distance``/``weighting`` (in words), ``na_reason`` and ``source``.
 
     ``states`` None: every dyad of the state system in the source's coverage (cached in the warehouse per source
     and weighting). Otherwise every pair of ``states`` for every year of ``years`` (default: from the pair's first
-    covered year), NA with a reason outside coverage or the state system.
+    covered year), NA with a reason outside coverage or the state system. ``distance`` None: squared distances
+    (S, A) or quadratic weights (κ, π).
     """
     codes = check_states(states)
     yrs = check_years(years)
     weighting = check_weighting(weights)
-    chosen = sim.spec(measure, distance)
+    chosen = sim.spec(measure, distance, default="squared")  # squared distances / quadratic weights
     if weighting != "none" and chosen.measure == "taub":
         raise UsageError("Kendall's tau-b has no weighted form", hint="drop --weights for tau-b")
     wh.require(*source.tables, *((CAPABILITIES_TABLE,) if weighting != "none" else ()))

@@ -70,7 +70,7 @@ def source(name: str) -> _portfolio.Source:
 
 
 def dyad_years(wh: Warehouse, states: list[str] | None = None, years: tuple[int, int] | None = None, *,
-               source_name: str = "atop", measure: str = "s", distance: str | None = "squared",
+               source_name: str = "atop", measure: str = "s", distance: str | None = None,
                weights: str | None = None, use_cache: bool = True) -> pd.DataFrame:
     """Alliance-portfolio similarity per undirected dyad-year (see the module docstring); ``score`` = the chosen
     measure (default S, squared distances, unweighted, ATOP)."""

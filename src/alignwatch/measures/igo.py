@@ -44,7 +44,7 @@ COLUMNS = ("n_objects", "kappa_quadratic", "pi_quadratic", "s_squared", "s_abs",
 
 
 def dyad_years(wh: Warehouse, states: list[str] | None = None, years: tuple[int, int] | None = None, *,
-               measure: str = "kappa", distance: str | None = "squared", weights: str | None = None,
+               measure: str = "kappa", distance: str | None = None, weights: str | None = None,
                use_cache: bool = True) -> pd.DataFrame:
     """IGO co-membership portfolio similarity per undirected dyad-year; ``score`` = the chosen measure (default
     Cohen's κ, quadratic weights, unweighted)."""
