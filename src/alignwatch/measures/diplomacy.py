@@ -38,7 +38,8 @@ SELECT iso3_1, iso3_2, year, DR_at_1, DR_at_2, DE FROM cow_diplomatic_exchange
 WHERE iso3_1 <> iso3_2 AND (? OR (iso3_1 IN (SELECT unnest(?::VARCHAR[])) AND iso3_2 IN (SELECT unnest(?::VARCHAR[]))))
 """
 _PRIOR_SQL = """
-SELECT DR_at_1 AS level, count(*) AS n FROM cow_diplomatic_exchange WHERE year = ? AND DR_at_1 BETWEEN 1 AND 3 GROUP BY 1
+SELECT DR_at_1 AS level, count(*) AS n FROM cow_diplomatic_exchange
+WHERE year = ? AND DR_at_1 BETWEEN 1 AND 3 GROUP BY 1
 """
 _YEARS_SQL = "SELECT DISTINCT year FROM cow_diplomatic_exchange ORDER BY year"
 

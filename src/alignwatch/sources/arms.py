@@ -75,9 +75,8 @@ def _flag_column(tbl: pa.Table, figure: str) -> str | None:
     if f"{figure} ?" in names:
         return f"{figure} ?"
     i = names.index(figure) + 1
-    if i < len(names) and (not names[i].strip() or names[i].startswith("Unnamed") or names[i].strip(" .0123456789") == ""):
-        return names[i]
-    return None
+    unnamed = i < len(names) and (names[i].startswith("Unnamed") or not names[i].strip(" .0123456789"))
+    return names[i] if unnamed else None
 
 
 def delivery_year_lists(text: pa.ChunkedArray) -> list[list[int] | None]:
