@@ -23,9 +23,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..warehouse import Warehouse, cached
-from ._system import dyad_frame, pairs_of, trim_leading_na
-from .registry import Family, check_years, register
+from ..warehouse import Warehouse
+from ._system import dyad_frame, family_panel, trim_leading_na
+from .registry import Family, register
 
 COVERAGE = (1950, 2024)
 SOURCE = "sipri_transfers (SIPRI trade register); ps_cow_ddy"
@@ -95,12 +95,7 @@ def dependence(frame: pd.DataFrame, flows: pd.DataFrame, imports: pd.DataFrame) 
 
 def dyad_years(wh: Warehouse, states: list[str] | None = None, years: tuple[int, int] | None = None) -> pd.DataFrame:
     """Arms transfers and dependence per undirected dyad-year (see the module docstring)."""
-    states = pairs_of(states, "arms")
-    years = check_years(years)
-    if states is None:
-        full = cached(wh, "arms_all", lambda: _dyad_years(wh, None, None))
-        return full if years is None else full[full["year"].between(*years)].reset_index(drop=True)
-    return _dyad_years(wh, states, years)
+    return family_panel(wh, "arms", states, years, _dyad_years)
 
 
 def _dyad_years(wh: Warehouse, states: list[str] | None, years: tuple[int, int] | None) -> pd.DataFrame:

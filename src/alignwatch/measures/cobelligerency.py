@@ -31,9 +31,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..warehouse import Warehouse, cached
-from ._system import dyad_frame, pairs_of, trim_leading_na
-from .registry import Family, check_years, register
+from ..warehouse import Warehouse
+from ._system import dyad_frame, family_panel, trim_leading_na
+from .registry import Family, register
 
 WAR_YEARS = (1816, 2007)
 MID_YEARS = (1816, 2014)
@@ -178,12 +178,7 @@ def records(wh: Warehouse, states: list[str] | None) -> pd.DataFrame:
 
 def dyad_years(wh: Warehouse, states: list[str] | None = None, years: tuple[int, int] | None = None) -> pd.DataFrame:
     """Co-belligerency per undirected dyad-year (see the module docstring)."""
-    states = pairs_of(states, "cobelligerency")
-    years = check_years(years)
-    if states is None:
-        full = cached(wh, "cobelligerency_all", lambda: _dyad_years(wh, None, None))
-        return full if years is None else full[full["year"].between(*years)].reset_index(drop=True)
-    return _dyad_years(wh, states, years)
+    return family_panel(wh, "cobelligerency", states, years, _dyad_years)
 
 
 def _dyad_years(wh: Warehouse, states: list[str] | None, years: tuple[int, int] | None) -> pd.DataFrame:

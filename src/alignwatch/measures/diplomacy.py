@@ -22,9 +22,9 @@ import numpy as np
 import pandas as pd
 
 from ..errors import DataError
-from ..warehouse import Warehouse, cached
-from ._system import dyad_frame, pairs_of, trim_leading_na, undirected
-from .registry import Family, check_years, register
+from ..warehouse import Warehouse
+from ._system import dyad_frame, family_panel, trim_leading_na, undirected
+from .registry import Family, register
 
 MAX_GAP = 4  # years an observation is carried forward (observations are five years apart)
 PRIOR_YEAR = 1970  # the level distribution that stands in for an unknown level (9)
@@ -108,12 +108,7 @@ def score(df: pd.DataFrame, prior: tuple[float, float]) -> pd.DataFrame:
 
 def dyad_years(wh: Warehouse, states: list[str] | None = None, years: tuple[int, int] | None = None) -> pd.DataFrame:
     """Diplomatic representation per undirected dyad-year (see the module docstring)."""
-    states = pairs_of(states, "diplomacy")
-    years = check_years(years)
-    if states is None:
-        full = cached(wh, "diplomacy_all", lambda: _dyad_years(wh, None, None))
-        return full if years is None else full[full["year"].between(*years)].reset_index(drop=True)
-    return _dyad_years(wh, states, years)
+    return family_panel(wh, "diplomacy", states, years, _dyad_years)
 
 
 def _dyad_years(wh: Warehouse, states: list[str] | None, years: tuple[int, int] | None) -> pd.DataFrame:
