@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from ..errors import UsageError
 from ..warehouse import Warehouse, cached
@@ -23,7 +24,7 @@ SELECT least(iso3_1, iso3_2) AS a, greatest(iso3_1, iso3_2) AS b, year
 FROM ps_cow_ddy
 WHERE iso3_1 < iso3_2 AND year BETWEEN ? AND ?
   AND (? OR (iso3_1 IN (SELECT unnest(?::VARCHAR[])) AND iso3_2 IN (SELECT unnest(?::VARCHAR[]))))
-GROUP BY 1, 2, 3
+GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
 """
 
 
@@ -58,7 +59,7 @@ def dyad_frame(wh: Warehouse, states: list[str] | None, lo: int, hi: int) -> pd.
     member = wh.query(_DDY_SQL, [lo, hi, every, states or [], states or []])
     member["year"] = member["year"].astype("int64")
     if every:
-        return member.assign(in_system=True).sort_values(["a", "b", "year"], ignore_index=True)
+        return member.assign(in_system=True)
     pairs = pd.DataFrame(list(itertools.combinations(states, 2)), columns=["a", "b"])
     grid = pairs.merge(pd.DataFrame({"year": np.arange(lo, hi + 1, dtype="int64")}), how="cross")
     grid = grid.merge(member.assign(in_system=True), on=["a", "b", "year"], how="left")
@@ -71,6 +72,11 @@ def undirected(df: pd.DataFrame, x: str, y: str) -> tuple[np.ndarray, np.ndarray
     xs, ys = df[x].to_numpy(dtype=object), df[y].to_numpy(dtype=object)
     first = xs < ys
     return np.where(first, xs, ys), np.where(first, ys, xs)
+
+
+def labels_at(labels: list[str | None], codes: np.ndarray) -> pd.arrays.ArrowStringArray:
+    """A string column from a few labels and one code per row (Arrow take: no Python string per row)."""
+    return pd.arrays.ArrowStringArray(pa.array(labels, pa.string()).take(pa.array(codes)))
 
 
 def trim_leading_na(out: pd.DataFrame, covered: pd.Series) -> pd.DataFrame:

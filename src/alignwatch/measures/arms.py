@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from ..warehouse import Warehouse
-from ._system import dyad_frame, family_panel, trim_leading_na
+from ._system import dyad_frame, family_panel, labels_at, trim_leading_na
 from .registry import Family, register
 
 COVERAGE = (1950, 2024)
@@ -89,7 +89,7 @@ def dependence(frame: pd.DataFrame, flows: pd.DataFrame, imports: pd.DataFrame) 
         out[c] = pd.array(v, dtype="Float64")
     out["n"] = pd.array(n, dtype="Float64").astype("Int64")
     out["n_deals"] = pd.array(deals, dtype="Float64").astype("Int64")
-    out["source"] = pd.array(np.where(inside, SOURCE, None), dtype="string")
+    out["source"] = labels_at([None, SOURCE], inside.astype(int))
     return out[[*key, *COLUMNS, "source"]]
 
 

@@ -28,11 +28,12 @@ Formulas, coverage and citations: ``docs/measures/cobelligerency.md``.
 
 from __future__ import annotations
 
+import duckdb
 import numpy as np
 import pandas as pd
 
 from ..warehouse import Warehouse
-from ._system import dyad_frame, family_panel, trim_leading_na
+from ._system import dyad_frame, family_panel, labels_at, trim_leading_na
 from .registry import Family, register
 
 WAR_YEARS = (1816, 2007)
@@ -132,12 +133,29 @@ def dyad_scores(pairs: pd.DataFrame) -> pd.DataFrame:
     w = scored.groupby([*key, "kind"])["weight"].max().unstack("kind")
     w = w.reindex(columns=["same", "opp"]).rename(columns={"same": "same_w", "opp": "opp_w"})
     n = scored.groupby(key).size().rename("n")
-    shown = scored.sort_values(["same", "source", "conflict"], ascending=[False, False, True])
-    text = (np.where(shown["same"], "same: ", "opposed: ") + shown["label"] + " (w "
-            + shown["weight"].map("{:.2f}".format) + ")").groupby(
-        [shown[k] for k in key]).agg("; ".join).rename("conflicts")
-    out = counts.join([w, n, text], how="left").reset_index()
-    return out
+    shown = scored.assign(text=np.where(scored["same"], "same: ", "opposed: ") + scored["label"] + " (w "
+                          + scored["weight"].map("{:.2f}".format) + ")",
+                          order=(~scored["same"]).astype(int) * 10 + scored["source"].map(_SOURCE_ORDER))
+    text = join_text(shown, key, "text", ["order", "conflict"]).rename(columns={"text": "conflicts"})
+    return counts.join([w, n], how="left").reset_index().merge(text, on=key, how="left")
+
+
+_SOURCE_ORDER = {"war": 0, "ucdp": 1, "mid": 2}
+
+
+def join_text(df: pd.DataFrame, key: list[str], col: str, order: list[str]) -> pd.DataFrame:
+    """``"; "``-joined ``col`` per ``key`` group, in ``order`` (DuckDB's string_agg: a pandas groupby-join over
+    tens of thousands of groups is the slowest step of the full panel)."""
+    q = lambda c: f'"{c}"'  # noqa: E731  (column names are this module's constants, never user input)
+    by = ", ".join(map(q, key))
+    sql = (f"SELECT {by}, string_agg({q(col)}, '; ' ORDER BY {', '.join(map(q, order))}) AS {q(col)} "
+           f"FROM _t GROUP BY {by}")
+    con = duckdb.connect()
+    try:
+        con.register("_t", df[[*key, col, *order]])
+        return con.execute(sql).fetchdf()
+    finally:
+        con.close()
 
 
 def rivalry_years(riv: pd.DataFrame) -> pd.DataFrame:
@@ -146,7 +164,7 @@ def rivalry_years(riv: pd.DataFrame) -> pd.DataFrame:
     riv = riv.assign(a=np.minimum(riv["iso3_1"], riv["iso3_2"]), b=np.maximum(riv["iso3_1"], riv["iso3_2"]),
                      start=riv["start"].clip(lower=COVERAGE[0]))
     ry = expand_spells(riv[riv["end"] >= COVERAGE[0]], "start", "end")
-    return ry.groupby(["a", "b", "year"])["rivalry"].agg("; ".join).reset_index()
+    return join_text(ry, ["a", "b", "year"], "rivalry", ["rivalry"])
 
 
 # ------------------------------------------------------------------------------------------- the family
@@ -209,7 +227,7 @@ def _dyad_years(wh: Warehouse, states: list[str] | None, years: tuple[int, int] 
     out["rivalry"] = out["rivalry"].astype("string").where(in_sys & (year <= RIVALRY_YEARS[1]))
     out["conflicts"] = out["conflicts"].astype("string")
     out["source"] = _source(year, covered)
-    if years is None:
+    if years is None and states is not None:
         out = trim_leading_na(out, out["score"].notna())
     cols = ["a", "b", "year", "score", "same_w", "opp_w", "n", *COUNT_COLUMNS, "rivalry", "conflicts", "source"]
     return out[cols].sort_values(["a", "b", "year"]).reset_index(drop=True)
@@ -220,9 +238,9 @@ def _source(year: np.ndarray, covered: np.ndarray) -> np.ndarray:
     names = [src for src, _ in SOURCES.values()][:3]
     spans = [SOURCES[k][1] for k in SCORED]
     code = sum(((year >= y0) & (year <= y1)).astype(int) << i for i, (y0, y1) in enumerate(spans))
-    labels = np.array([("; ".join(n for i, n in enumerate(names) if c >> i & 1) + "; ps_cow_ddy") if c else None
-                       for c in range(8)], dtype=object)
-    return pd.array(np.where(covered, labels[code], None), dtype="string")
+    labels = [("; ".join(n for i, n in enumerate(names) if c >> i & 1) + "; ps_cow_ddy") if c else None
+              for c in range(8)]
+    return labels_at(labels, np.where(covered, code, 0))
 
 
 register(Family(

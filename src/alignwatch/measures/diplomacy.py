@@ -23,7 +23,7 @@ import pandas as pd
 
 from ..errors import DataError
 from ..warehouse import Warehouse
-from ._system import dyad_frame, family_panel, trim_leading_na, undirected
+from ._system import dyad_frame, family_panel, labels_at, trim_leading_na, undirected
 from .registry import Family, register
 
 MAX_GAP = 4  # years an observation is carried forward (observations are five years apart)
@@ -126,7 +126,7 @@ def _dyad_years(wh: Warehouse, states: list[str] | None, years: tuple[int, int] 
         out[c] = pd.array(np.where(outside, np.nan, out[c].to_numpy(dtype=float, na_value=np.nan)),
                           dtype="Float64").astype("Int64")
     out = score(out, prior)
-    out["source"] = pd.array(np.where(out["score"].isna().to_numpy(), None, SOURCE), dtype="string")
+    out["source"] = labels_at([None, SOURCE], out["score"].notna().to_numpy().astype(int))
     if years is None and states is not None:
         out = trim_leading_na(out, out["score"].notna())
     cols = ["a", "b", "year", "score", "score_se", "dr_at_a", "dr_at_b", "obs_year", "carried", "de", "source"]
