@@ -40,13 +40,15 @@ def pairs_of(states, family: str) -> list[str] | None:
 
 
 def family_panel(wh: Warehouse, family: str, states, years,
-                 compute: Callable[[Warehouse, list[str] | None, tuple[int, int] | None], pd.DataFrame]) -> pd.DataFrame:
+                 compute: Callable[[Warehouse, list[str] | None, tuple[int, int] | None], pd.DataFrame], *,
+                 version: int) -> pd.DataFrame:
     """A family's table after the one argument check: for every state the all-dyads panel, computed once per ingest
-    and cached in the warehouse (``_cache_<family>_all``); for given states ``compute`` on those states alone."""
+    and cached in the warehouse (``_cache_<family>_all_v<version>``: bump ``version`` when the computation changes,
+    so that a warehouse ingested by an older alignwatch is not read); for given states ``compute`` on them alone."""
     states = pairs_of(states, family)
     years = check_years(years)
     if states is None:
-        full = cached(wh, f"{family}_all", lambda: compute(wh, None, None))
+        full = cached(wh, f"{family}_all_v{version}", lambda: compute(wh, None, None))
         return full if years is None else full[full["year"].between(*years)].reset_index(drop=True)
     return compute(wh, states, years)
 

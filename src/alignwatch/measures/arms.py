@@ -28,6 +28,7 @@ from ._system import dyad_frame, family_panel, labels_at, trim_leading_na
 from .registry import Family, register
 
 COVERAGE = (1950, 2024)
+PANEL_VERSION = 1  # of the cached all-dyads panel
 SOURCE = "sipri_transfers (SIPRI trade register); ps_cow_ddy"
 COLUMNS = ("score", "n", "share_a_from_b", "share_b_from_a", "tiv_a_to_b", "tiv_b_to_a", "imports_a", "imports_b",
            "n_deals")
@@ -95,7 +96,7 @@ def dependence(frame: pd.DataFrame, flows: pd.DataFrame, imports: pd.DataFrame) 
 
 def dyad_years(wh: Warehouse, states: list[str] | None = None, years: tuple[int, int] | None = None) -> pd.DataFrame:
     """Arms transfers and dependence per undirected dyad-year (see the module docstring)."""
-    return family_panel(wh, "arms", states, years, _dyad_years)
+    return family_panel(wh, "arms", states, years, _dyad_years, version=PANEL_VERSION)
 
 
 def _dyad_years(wh: Warehouse, states: list[str] | None, years: tuple[int, int] | None) -> pd.DataFrame:

@@ -42,6 +42,7 @@ UCDP_YEARS = (1946, 2024)
 GML_YEARS = (1816, 2010)
 RIVALRY_YEARS = (1494, 2020)
 COVERAGE = (1816, 2024)  # the union of the scored sources
+PANEL_VERSION = 1  # of the cached all-dyads panel
 SCORED = ("war", "mid", "ucdp")
 SOURCES = {"war": ("cow_war_participants", WAR_YEARS), "mid": ("cow_mid_participants", MID_YEARS),
            "ucdp": ("ps_ucdp_acd", UCDP_YEARS), "gml": ("ps_gml_part", GML_YEARS)}
@@ -196,7 +197,7 @@ def records(wh: Warehouse, states: list[str] | None) -> pd.DataFrame:
 
 def dyad_years(wh: Warehouse, states: list[str] | None = None, years: tuple[int, int] | None = None) -> pd.DataFrame:
     """Co-belligerency per undirected dyad-year (see the module docstring)."""
-    return family_panel(wh, "cobelligerency", states, years, _dyad_years)
+    return family_panel(wh, "cobelligerency", states, years, _dyad_years, version=PANEL_VERSION)
 
 
 def _dyad_years(wh: Warehouse, states: list[str] | None, years: tuple[int, int] | None) -> pd.DataFrame:

@@ -30,6 +30,7 @@ MAX_GAP = 4  # years an observation is carried forward (observations are five ye
 PRIOR_YEAR = 1970  # the level distribution that stands in for an unknown level (9)
 UNKNOWN = 9
 COVERAGE = (1817, 2005 + MAX_GAP)
+PANEL_VERSION = 1  # of the cached all-dyads panel
 COLUMNS = ("score", "score_se", "dr_at_a", "dr_at_b", "obs_year", "carried", "de")
 SOURCE = "cow_diplomatic_exchange; ps_cow_ddy"
 
@@ -108,7 +109,7 @@ def score(df: pd.DataFrame, prior: tuple[float, float]) -> pd.DataFrame:
 
 def dyad_years(wh: Warehouse, states: list[str] | None = None, years: tuple[int, int] | None = None) -> pd.DataFrame:
     """Diplomatic representation per undirected dyad-year (see the module docstring)."""
-    return family_panel(wh, "diplomacy", states, years, _dyad_years)
+    return family_panel(wh, "diplomacy", states, years, _dyad_years, version=PANEL_VERSION)
 
 
 def _dyad_years(wh: Warehouse, states: list[str] | None, years: tuple[int, int] | None) -> pd.DataFrame:
