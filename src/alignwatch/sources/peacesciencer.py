@@ -192,3 +192,70 @@ DATASETS = [
                 "yrsexper": (0, None)},
         note="leader attributes keyed by Archigos obsid (join to ps_archigos for the state)."),
 ]
+
+# --- conflict tables (MANIFEST section 11b): UCDP armed conflicts, COW wars, GML MID participants, rivalries ---
+
+UCDP_ACD = (
+    "Nils Petter Gleditsch, Peter Wallensteen, Mikael Eriksson, Margareta Sollenberg and Håvard Strand (2002), "
+    "'Armed Conflict 1946-2001: A New Dataset', Journal of Peace Research 39(5): 615-637; Shawn Davies, Therese "
+    "Pettersson, Margareta Sollenberg and Magnus Öberg (2025), 'Organized violence 1989-2024, and the challenges of "
+    "identifying civilian victims', Journal of Peace Research 62(4) (UCDP/PRIO Armed Conflict Dataset v25.1, "
+    "https://ucdp.uu.se/downloads/)"
+)
+COW_WARS = ("Meredith Reid Sarkees and Frank Wayman (2010), Resort to War: 1816-2007, CQ Press (Correlates of War "
+            "Inter-State War Data v4.0)")
+GML = (
+    "Douglas M. Gibler, Steven V. Miller and Erin K. Little (2016), 'An Analysis of the Militarized Interstate "
+    "Dispute (MID) Dataset, 1816-2001', International Studies Quarterly 60(4): 719-730 (GML MID v2.2.1)"
+)
+TSS = (
+    "William R. Thompson, Kentaro Sakuwa and Prashant Hosur Suhas (2022), Analyzing Strategic Rivalries in World "
+    "Politics: Types of Rivalry, Regional Variation, and Escalation/De-escalation, Springer"
+)
+_HYDERABAD = frozenset({751})  # a UCDP party in 1947-48 that is not in the GW list: kept, iso3 NA
+_VENICE = frozenset({324})  # Venice, a rival before 1797, long before the COW system: kept, iso3 NA
+
+DATASETS += [
+    _ps("ucdp_acd", citation=_cite(UCDP_ACD),
+        columns={"conflict_id": "int", "year": "int", "gwno_a": "int", "gwno_a_2nd": "int", "gwno_b": "int",
+                 "gwno_b_2nd": "int", "incompatibility": "str", "intensity_level": "int", "type_of_conflict": "str",
+                 "start_date": "date", "ep_end": "int"},
+        key=("conflict_id", "year", "gwno_a", "gwno_a_2nd", "gwno_b", "gwno_b_2nd"),
+        ranges={"year": (1946, None), "intensity_level": (1, 2), "ep_end": _BIN},
+        countries=(CountryCol("gwno_a", "gw", out="iso3_a", year="year", allow=_HYDERABAD, nullable=False),
+                   CountryCol("gwno_a_2nd", "gw", out="iso3_a_2nd", year="year"),
+                   CountryCol("gwno_b", "gw", out="iso3_b", year="year"),
+                   CountryCol("gwno_b_2nd", "gw", out="iso3_b_2nd", year="year")),
+        coverage="year",
+        note="UCDP/PRIO ACD v25.1 (the package's ps_data_version still says 20.1), Gleditsch-Ward codes. A cartesian "
+             "expansion: a conflict-year appears once per (gwno_a_2nd, gwno_b_2nd) combination, so take unique "
+             "(conflict_id, year, side, state) before counting; *_2nd = secondary states supporting a side with "
+             "troops; gwno_b NA = a non-state side B (intrastate). intensity_level 1 = 25-999 battle deaths, 2 = "
+             "1,000 or more. Publisher: https://ucdp.uu.se/downloads/ucdpprio/ucdp-prio-acd-251-csv.zip."),
+    _ps("cow_war_inter", citation=_cite(COW_WARS),
+        columns={"warnum": "int", "ccode1": "int", "ccode2": "int", "year": "int", "sidea1": "int", "sidea2": "int",
+                 "batdeath1": "int", "batdeath2": "int", "resume": "int"},
+        key=("warnum", "ccode1", "ccode2", "year", "resume"),
+        ranges={"sidea1": (1, 2), "sidea2": (1, 2), "resume": _BIN},
+        countries=_dyad("cow"), coverage="year",
+        note="COW inter-state war v4.0 as directed dyad-years of *opposing* states (sidea1 != sidea2); resume = 1 "
+             "for a war resumed within the year (a second row)."),
+    _ps("gml_part", citation=_cite(GML),
+        columns={"dispnum": "int", "ccode": "int", "styear": "int", "stmon": "int", "stday": "int", "endyear": "int",
+                 "sidea": "int", "hiact": "int", "orig": "int"},
+        key=("dispnum", "ccode", "styear", "stmon", "stday"),
+        ranges={"sidea": _BIN, "styear": (1816, 2010), "endyear": (1816, 2010)},
+        countries=_state("cow", year="styear"), coverage="styear",
+        note="Gibler-Miller-Little MID participants 1816-2010 with sidea (1 = side A) and Archigos leader ids; an "
+             "alternative reading of the COW MIDs (no hostlev per participant)."),
+    _ps("tss_rivalries", citation=_cite(TSS),
+        columns={"tssr_id": "int", "rivalry": "str", "ccode1": "int", "ccode2": "int", "start": "int", "end": "int",
+                 "positional": "int", "spatial": "int", "ideological": "int", "interventionary": "int"},
+        key=("tssr_id",),
+        ranges={"positional": _BIN, "spatial": _BIN, "ideological": _BIN, "interventionary": _BIN},
+        countries=(CountryCol("ccode1", "cow", out="iso3_1", year="start", allow=_VENICE, nullable=False),
+                   CountryCol("ccode2", "cow", out="iso3_2", year="start", allow=_VENICE, nullable=False)),
+        coverage="end",
+        note="strategic rivalries 1494-2020 (start and end years; end 2020 = ongoing at the end of coverage); type "
+             "flags 1 or NA."),
+]
