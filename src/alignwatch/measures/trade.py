@@ -84,6 +84,7 @@ ZERO_RULE = ("COW 0 = under USD 0.5 million or none reported (peacesciencer roun
              "are NA; a year no series covers is NA, never 0")
 
 _CONF_RANK = {"low": 0, "medium": 1, "high": 2}
+CLOSE = 0.01  # customs cross-check: reports within 1% are "close" (revisions, rounded growth rates)
 COLUMNS = ("series", "total", "exports_a_to_b", "exports_b_to_a", "balance_a", "dep_a", "dep_b", "asymmetry",
            "salience", "n_series", "spread_total", "spread_score", "confidence")
 LONG_COLUMNS = ["a", "b", "year", "series", "exports_ab", "exports_ba", "total", "dep_a", "dep_b", "confidence",
@@ -359,8 +360,9 @@ def customs_crosscheck(customs: pd.DataFrame) -> pd.DataFrame:
     * ``months vs period``: the year to date through month m-1 plus month m against the year to date through m
       (the annual figure for m = 12), and the sum of months 1..m where every month is reported.
 
-    ``tolerance`` is the coarser published precision (doubled for a derived value); ``status`` is "agree" within
-    it, else "disagree". Nothing is dropped or averaged: this is a report, the table stays as published.
+    ``tolerance`` is the coarser published precision (doubled for a derived value; summed over the figures
+    added); ``status`` is "agree" within it, "close" within 1% (a revision or a rounded growth rate), else
+    "disagree". Nothing is dropped or averaged: this is a report, the table stays as published.
     """
     cols = ["check", "reporter", "year", "period", "month", "flow", "value", "compared_with", "difference",
             "tolerance", "status", "detail"]
@@ -375,7 +377,8 @@ def customs_crosscheck(customs: pd.DataFrame) -> pd.DataFrame:
         diff = other - value
         out.append({"check": check, "reporter": k[0], "year": k[1], "period": k[2], "month": k[3], "flow": k[4],
                     "value": value, "compared_with": other, "difference": diff, "tolerance": tol,
-                    "status": "agree" if abs(diff) <= tol + 1e-9 else "disagree", "detail": detail})
+                    "status": ("agree" if abs(diff) <= tol + 1e-9 else
+                               "close" if abs(diff) <= CLOSE * abs(value) else "disagree"), "detail": detail})
 
     for k, g in ranked.groupby(key, dropna=False, sort=True):
         if len(g) < 2:
