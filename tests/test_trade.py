@@ -334,6 +334,12 @@ def test_figures_from_tiny_tables_cite_sources():
     flows = ft.fig_trade_flows(long, "PRK", "RUS", last=2025)
     caption = " ".join(a.text or "" for a in flows.layout.annotations)
     assert "2021–2025" in caption and "gap, not zero" in caption
+    # the figure follows the order given: PRK CHN draws the DPRK's exports to China (COW 2014: 2,845)
+    for first, second, value in (("PRK", "CHN", 2845.0), ("CHN", "PRK", 3883.0)):
+        fig = ft.fig_trade_flows(long, first, second)
+        tr_ = next(t for t in fig.data if t.name == f"{first} exports to {second} (COW_v4)")
+        assert dict(zip(tr_.x, tr_.y))[2014] == value
+        assert fig.layout.title.text.startswith(ft.state_name(first))
 
 
 # --------------------------------------------------------------------------------------------- real data

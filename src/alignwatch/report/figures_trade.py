@@ -125,16 +125,17 @@ def fig_trade_share(long: pd.DataFrame, state: str, partner: str) -> go.Figure:
 
 
 def fig_trade_flows(long: pd.DataFrame, state: str, partner: str, last: int | None = None) -> go.Figure:
-    """(b, c) ``partner``'s imports from and exports to ``state`` by series (USD million), plus the totals of
-    series that report no split; years no series covers are shaded as gaps (not zeros)."""
+    """(b, c) ``state``'s exports to and imports from ``partner`` by series (USD million), in the order given
+    (``PRK CHN``: the DPRK's exports to China = China's imports from the DPRK), plus the totals of series that
+    report no split; years no series covers are shaded as gaps (not zeros)."""
     d = tr.directed(long, state, partner)
     d = d[d[["exports", "imports", "total"]].notna().any(axis=1)].copy()
     for c in ("exports", "imports", "total"):
         d[c] = d[c].astype(float)
     fig = go.Figure()
     order = [s for s in tr.SERIES_ORDER if s in set(d["series"])] + sorted(set(d["series"]) - set(tr.SERIES_ORDER))
-    flows = (("exports", f"{partner} imports from {state}", "#c00000"),
-             ("imports", f"{partner} exports to {state}", "#2e75b6"))
+    flows = (("exports", f"{state} exports to {partner}", "#2e75b6"),
+             ("imports", f"{state} imports from {partner}", "#c00000"))
     for s in order:
         g = d[d["series"] == s].sort_values("year")
         dash, sym = _SERIES_STYLE.get(s, ("solid", "circle"))
@@ -159,13 +160,13 @@ def fig_trade_flows(long: pd.DataFrame, state: str, partner: str, last: int | No
     gaps = _gaps(fig, d["year"], end) if end is not None else []
     _context(fig, state, partner, d["year"])
     fig.update_layout(
-        title=f"{state_name(partner)}–{state_name(state)} trade: {state_name(partner)}'s imports from and exports to "
-              f"{state_name(state)}",
+        title=f"{state_name(state)}–{state_name(partner)} trade: {state_name(state)}'s exports to and imports from "
+              f"{state_name(partner)}",
         xaxis_title="year", yaxis_title="USD million (current)", yaxis=dict(rangemode="tozero"),
         template="plotly_white", legend=_LEGEND,
     )
     gap_txt = (f" No series covers {_years_text(gaps)}: a recorded gap, not zero." if gaps else "")
-    extra = (f"{partner}'s imports from {state} = {state}'s exports to {partner} (as reported by each series). "
+    extra = (f"{state}'s exports to {partner} = {partner}'s imports from {state} (as reported by each series). "
              "Grey 'total only' points: series that report no import/export split. GACC and RU_customs: one "
              "annual report per flow of the partner's customs (other reports of the same figure: alignwatch trade "
              f"{state} {partner} --check)." + gap_txt + " " + _gap_note(state, partner))
