@@ -524,7 +524,7 @@ def pair_table(long: pd.DataFrame, first: str, second: str) -> pd.DataFrame:
         "year": d["year"].astype(int), "series": d["series"],
         "headline": [(y, s) in chosen for y, s in zip(d["year"], d["series"])],
         f"exports_{first}_to_{second}": d["exports"], f"exports_{second}_to_{first}": d["imports"],
-        "total": d["total"], f"balance_{first}": d["balance"],
+        "total": d["total"], f"balance_{first}": d["balance"].round(6),  # no float noise from the subtraction
         f"dep_{first}": d["dependence"], f"dep_{second}": d["partner_dependence"],
         f"asymmetry_{first}": d["asymmetry"], "score": d["score"],
         "n_series": d["n_series"], "spread_total": d["spread_total"], "confidence": d["confidence"],
