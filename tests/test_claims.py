@@ -148,8 +148,13 @@ def test_top_trading_partner(tiny_wh):
     ndy.loc[(ndy.iso3_2 == "JPN") & (ndy.year == 1995), ["flow1", "smoothflow1"]] = 2000.0  # JPN ahead in 1995
     sy = pd.DataFrame({"iso3": "PRK", "year": range(1990, 2015), "imports": 1000.0, "exports": 500.0})
     chr_trade = _chr_trade([(2016, "CHN", "partner_share_of_total", 91.5, "percent", "ITC_TradeMap_mirror", "s",
-                             "medium"), (2018, "CHN", "total", 2430.0, "USD million", "GACC", "s", "high")])
-    wh = tiny_wh(ps_cow_trade_ndy=ndy, ps_cow_trade_sy=sy, chr_trade_prk=chr_trade)
+                             "medium")])
+    customs = pd.DataFrame([("GACC", "CHN", "PRK", 2018, "annual", None, "total", 2430.0, 10.0, "reported", "Reuters",
+                             "2019-01-23", "s", "high", "")],
+                           columns=["reporter", "reporter_state", "partner", "year", "period", "month", "flow",
+                                    "value", "precision", "basis", "outlet", "published", "source", "confidence",
+                                    "note"])
+    wh = tiny_wh(ps_cow_trade_ndy=ndy, ps_cow_trade_sy=sy, chr_trade_prk=chr_trade, trade_prk_customs=customs)
     r = cl.top_trading_partner(wh, "PRK", "CHN", 20)
     assert r.verdict == cl.SUPPORTED  # 1996-2018 = 23 years
     assert "1996–2018 (23 years" in r.evidence and "1995 JPN 2,050 vs CHN 650" in r.evidence

@@ -37,17 +37,25 @@ TIMELINE = pd.DataFrame({
 })
 
 
-def _trade_long():
+def _trade_long(kotra_2010=True):
+    years = [2005, 2007, 2008, 2010] if kotra_2010 else [2005, 2007]
     chr_trade = pd.DataFrame({
-        "year": [2005, 2007, 2005, 2007, 2008, 2010],
-        "partner": ["CHN"] * 6,
-        "flow": ["total"] * 6,
-        "value": [1000.0, 1500.0, 800.0, 1000.0, 100.0, 50.0],
+        "year": years,
+        "partner": ["CHN"] * len(years),
+        "flow": ["total"] * len(years),
+        "value": [800.0, 1000.0, 100.0, 50.0][:len(years)],
         "unit": "USD million",
-        "source_series": ["GACC", "GACC", "KOTRA", "KOTRA", "KOTRA", "KOTRA"],
-        "source": "x", "confidence": ["high", "high", "high", "low", "high", "high"],
+        "source_series": "KOTRA",
+        "source": "x", "confidence": ["high", "low", "high", "high"][:len(years)],
     })
-    return trm.trade_long(trm.cow_series(pd.DataFrame(), pd.DataFrame()), trm.chronology_series(chr_trade))
+    customs = pd.DataFrame({
+        "reporter": "GACC", "reporter_state": "CHN", "partner": "PRK", "year": [2005, 2007, 2008, 2010],
+        "period": "annual", "month": None, "flow": "total", "value": [1000.0, 1500.0, 400.0, 300.0],
+        "precision": 1.0, "basis": "reported", "outlet": "o", "published": "2011", "source": "u",
+        "confidence": "high", "note": "",
+    })
+    return trm.trade_long(trm.cow_series(pd.DataFrame(), pd.DataFrame()), trm.chronology_series(chr_trade),
+                          trm.customs_series(customs))
 
 
 MEETINGS = pd.DataFrame({
@@ -140,9 +148,23 @@ def test_summary_counts_and_text():
     assert c.stringency_median == 3
     assert c.trade_change_median == pytest.approx((0.25 - 0.5) / 2)
     assert "not a forecast" in c.base_rate
+    assert c.trade_series == "KOTRA" and pd.isna(c.trade_other_series)
     ru = s.loc[("nuclear_test", "RUS")]
     assert ru.voted_for_sanctions.startswith("1/2") and ru.share_sanctions == pytest.approx(0.5)
     assert ru.n_trade == 0
+
+
+def test_summary_never_pools_trade_changes_across_series():
+    # without KOTRA for 2008-2010 the second test is measured in GACC only (400 -> 300): two series, two lines
+    ev = _events(["nuclear_test"])
+    r = rl.responses(ev, TIMELINE, _trade_long(kotra_2010=False), MEETINGS, series_order=trm.SERIES_ORDER,
+                     visits_start="1990-01-01")
+    assert r.set_index(["trigger", "patron"]).loc[("nuclear_test 2", "CHN"), "trade_series"] == "GACC"
+    c = rl.summary(r).set_index(["kind", "patron"]).loc[("nuclear_test", "CHN")]
+    # one event each: the tie goes to the preferred order (KOTRA before GACC); the other series is its own line
+    assert c.trade_series == "KOTRA" and c.n_trade == 1 and c.trade_change_median == pytest.approx(0.25)
+    assert c.trade_other_series == "GACC -25% (n=1)"
+    assert "KOTRA +25% (n=1); GACC -25% (n=1)" in c.base_rate and "median" not in c.base_rate.split("trade")[1]
 
 
 @pytest.mark.data

@@ -84,7 +84,7 @@ def top_trading_partner(wh: Warehouse, state: str, partner: str, min_years: int,
     """
     from .measures import trade as trm
 
-    wh.require("ps_cow_trade_ndy", "ps_cow_trade_sy", "chr_trade_prk")
+    wh.require(*trm.TABLES)
     ndy = wh.query(_PRK_COW_SQL, [state, state, first_year, trm.COW_LAST_YEAR])
     cow = trm.cow_series(ndy, wh.query(_SY_SQL, [state]))
     cow = cow[cow["total"].notna()].copy()
@@ -101,7 +101,9 @@ def top_trading_partner(wh: Warehouse, state: str, partner: str, min_years: int,
             ptxt = f"{p['total']:,.0f}" if p is not None else "NA"
             rows.append((y, "exception", f"{y} {r['other']} {r['total']:,.0f} vs {partner} {ptxt}"
                          + (" (low confidence: COW smoothed flow)" if low else ""), low))
-    chron = trm.chronology_series(wh.query("SELECT * FROM chr_trade_prk WHERE year > ?", [trm.COW_LAST_YEAR]))
+    after = (trm.COW_LAST_YEAR + 1, 2100)  # the DPRK series after COW: the chronology's and the partners' customs
+    chron = pd.concat([trm.chronology_series(wh.query("SELECT * FROM chr_trade_prk WHERE year > ?", [after[0] - 1])),
+                       trm.customs_series(trm.customs_rows(wh, after))], ignore_index=True)
     chron["other"] = np.where(chron["a"] == state, chron["b"], chron["a"])
     chron["dep"] = np.where(chron["a"] == state, chron["dep_a"], chron["dep_b"]).astype(float)
     last_year = int(max(top.index.max() if len(top) else first_year, chron["year"].max() if len(chron) else 0))
@@ -138,7 +140,8 @@ def top_trading_partner(wh: Warehouse, state: str, partner: str, min_years: int,
     if unc:
         ev += "No comparison possible (no series with a share or a rival's total): " + ", ".join(map(str, unc)) + "."
     return Result(SUPPORTED if ok else CONTRADICTED, ev.strip(),
-                  ["ps_cow_trade_ndy", "ps_cow_trade_sy", "chr_trade_prk (KOTRA, KITA, ITC Trade Map)"])
+                  ["ps_cow_trade_ndy", "ps_cow_trade_sy", "chr_trade_prk (KOTRA, KITA, ITC Trade Map)",
+                   "trade_prk_customs (GACC, RU_customs)"])
 
 
 def _person(s: pd.Series, name: str) -> pd.Series:

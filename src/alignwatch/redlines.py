@@ -50,8 +50,8 @@ SOURCES = {
                 "unsc_vetoes and chr_unsc_dprk",
     "unsc": "unsc_member_votes (1994-2025), unsc_vetoes, unga_votes_2025 (SC 2025), chr_unsc_dprk; stringency "
             "codes: alignwatch/data/unsc_dprk_stringency.csv",
-    "trade": "COW Trade v4.0 (Barbieri & Keshk 2016) to 2014; chr_trade_prk series (KOTRA, KITA, ITC Trade Map, "
-             "GACC, Russian customs) after",
+    "trade": "COW Trade v4.0 (Barbieri & Keshk 2016) to 2014; after: China's and Russia's customs "
+             "(trade_prk_customs: GACC, RU_customs) and chr_trade_prk series (KOTRA, KITA, ITC Trade Map)",
     "visits": "chr_summits (chronology)",
 }
 BASE_RATE_NOTE = "empirical base rate over past events, not a forecast"
@@ -314,10 +314,30 @@ def _outcome(row) -> str:
     return "no new measures supported"
 
 
+def _trade_by_series(g: pd.DataFrame) -> dict[str, pd.Series]:
+    """Each event's trade change grouped by the series it was measured in (COW before 2015, the DPRK series
+    after): the series with the most events first (ties: the preferred order). Changes from different series are
+    never pooled into one median."""
+    from .measures.trade import SERIES_ORDER
+
+    d = g[["trade_series", "trade_change"]].dropna()
+    groups = {s: x["trade_change"].astype(float) for s, x in d.groupby("trade_series")}
+    rank = {s: i for i, s in enumerate(SERIES_ORDER)}
+    return dict(sorted(groups.items(), key=lambda kv: (-len(kv[1]), rank.get(kv[0], len(rank)), kv[0])))
+
+
+def _change_text(series: str, tc: pd.Series) -> str:
+    if len(tc) == 1:
+        return f"{series} {tc.iloc[0]:+.0%} (n=1)"
+    return f"{series} median {tc.median():+.0%} (range {tc.min():+.0%} to {tc.max():+.0%}, n={len(tc)})"
+
+
 def summary(resp: pd.DataFrame) -> pd.DataFrame:
     """Per trigger kind and patron: the typical response, with n and spread, as a base rate (not a forecast).
 
     Shares carry Wilson 95% intervals; stringency and trade change give the median and the range over events.
+    Trade changes are summarised per series (``trade_series`` = the series with most events; the others in
+    ``trade_other_series``), never pooled across series.
     """
     rows = []
     if resp is None or resp.empty:
@@ -329,26 +349,31 @@ def summary(resp: pd.DataFrame) -> pd.DataFrame:
         _, _, vis = _share(g["visits"][covered].astype(int).gt(0))
         _, _, hosv = _share(g["top_visit_level"][covered].eq("head_of_state"))
         st = g["stringency_supported"].dropna().astype(float)
-        tc = g["trade_change"].dropna().astype(float)
+        by_series = _trade_by_series(g)
+        main = next(iter(by_series), None)
+        tc = by_series.get(main, pd.Series(dtype=float))
         last = g.sort_values("date").iloc[-1]
         yrs = pd.to_datetime(g["date"]).dt.year
         text = (f"After {k_s} of {n_s} past {KIND_LABELS.get(kind, kind)} ({yrs.min()}–{yrs.max()}) {p} voted for a "
                 f"new UNSC resolution with measures within 12 months" if n_s else f"No UNSC record for {kind} ({p})")
         if len(st):
             text += f"; highest stringency it supported: median {st.median():g} (range {st.min():g}–{st.max():g})"
-        if len(tc):
-            text += (f"; {p}–DPRK trade, year after vs before: median {tc.median():+.0%} "
-                     f"(range {tc.min():+.0%} to {tc.max():+.0%}, n={len(tc)}; the change includes every other shock "
-                     "of those years, not only a response)")
+        if by_series:
+            text += (f"; {p}–DPRK trade, year after vs before, within one series (never pooled across series): "
+                     + "; ".join(_change_text(s, v) for s, v in by_series.items())
+                     + " (the change includes every other shock of those years, not only a response)")
         text += f" ({BASE_RATE_NOTE})."
         rows.append({
             "kind": kind, "patron": p, "n_events": int(len(g)), "years": f"{yrs.min()}–{yrs.max()}",
             "voted_for_sanctions": sanc, "share_sanctions": (k_s / n_s) if n_s else np.nan, "vetoed": veto,
             "stringency_median": st.median() if len(st) else np.nan,
             "stringency_range": f"{st.min():g}–{st.max():g}" if len(st) else None,
+            "trade_series": main,
             "trade_change_median": tc.median() if len(tc) else np.nan,
             "trade_change_range": f"{tc.min():+.0%} to {tc.max():+.0%}" if len(tc) else None,
-            "n_trade": int(len(tc)), "visit_within_12m": vis, "head_of_state_visit": hosv,
+            "n_trade": int(len(tc)),
+            "trade_other_series": "; ".join(_change_text(s, v) for s, v in list(by_series.items())[1:]) or None,
+            "visit_within_12m": vis, "head_of_state_visit": hosv,
             "latest": f"{last['trigger']} ({last['date']}): " + _outcome(last),
             "base_rate": text,
         })

@@ -36,6 +36,8 @@ def dyad_table(wh: Warehouse, a: str, b: str, measure: str, years: tuple[int, in
         out["families_covered"] = out[score_cols].notna().sum(axis=1)
         return out
     fam = get(measure)
+    if fam.pair_table is not None:  # the family orders and names its sided columns itself (user order)
+        return fam.pair_table(wh, a, b, years)
     df = fam.dyad_years(wh, [a, b], years)
     df = df[(df.a == lo_hi[0]) & (df.b == lo_hi[1])]
     cols = ["year"] + [c for c in fam.columns if c in df.columns] + (["score"] if "score" not in fam.columns else [])
@@ -68,7 +70,10 @@ def dyad(
         if measure == "overview" and yrs is None and not df.empty:
             has = df.drop(columns=["year", "score"], errors="ignore").notna().any(axis=1)
             df = df[has.cummax()]  # start at the first year any source covers the pair
-    emit(df, fmt, title=f"{ca}–{cb}: {measure}")
+    caption = df.attrs.get("caption")  # a family's pair_table may name columns for the csv only and a caption
+    if fmt == Format.table:
+        df = df.drop(columns=df.attrs.get("table_drop", []), errors="ignore")
+    emit(df, fmt, title=f"{ca}–{cb}: {measure}", caption=caption)
 
 
 def register(app: typer.Typer) -> None:

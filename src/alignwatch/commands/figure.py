@@ -54,8 +54,8 @@ def _visits(wh, a, b, years):
 
 register_figure("trade-share", _trade_share, "B's share of A's total trade, every source series and their spread",
                 "alignwatch figure trade-share PRK CHN --out share.html")
-register_figure("trade-flows", _trade_flows, "B's imports from and exports to A by series; gaps shaded "
-                "(PRK CHN shows the 2017 collapse of Chinese imports; PRK RUS the DPRK-Russia series)",
+register_figure("trade-flows", _trade_flows, "A's exports to and imports from B by series; gaps shaded "
+                "(PRK CHN shows the 2017 collapse of the DPRK's exports to China; PRK RUS the DPRK-Russia series)",
                 "alignwatch figure trade-flows PRK RUS --out russia.html")
 register_figure("visits", _visits, "timeline of A-B meetings by level and direction, weighted count per year",
                 "alignwatch figure visits PRK CHN --out visits.html")

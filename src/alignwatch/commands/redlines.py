@@ -73,7 +73,7 @@ def redlines_cmd(
                      "0 none … 5 oil caps/labour; trade: year after vs year before, one series; sources: "
                      + "; ".join(rl.SOURCES.values()))
     emit(summ[["kind", "patron", "n_events", "years", "voted_for_sanctions", "vetoed", "stringency_median",
-               "trade_change_range", "visit_within_12m", "latest"]],
+               "trade_series", "trade_change_range", "trade_other_series", "visit_within_12m", "latest"]],
          fmt, title="base rates (empirical, over past events; not a forecast)")
     for line in summ["base_rate"]:
         typer.echo(line)

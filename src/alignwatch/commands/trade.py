@@ -25,32 +25,74 @@ def _pair(a: str, b: str) -> tuple[str, str]:
 
 def trade_table(wh: Warehouse, a: str, b: str, years, *, series: list[str] | None = None,
                 include_low: bool = True) -> pd.DataFrame:
-    """Year rows per source series, seen from ``a``: exports to / imports from ``b``, balance, dependence."""
+    """Year rows per source series for the pair in the order given, sided columns named by state
+    (``exports_PRK_to_CHN``, ``balance_PRK``); the same table as ``alignwatch dyad A B --measure trade``."""
     from ..measures import trade as tr
 
-    df = tr.directed(tr.series(wh, [a, b], years, include_low=include_low), a, b)
+    df = tr.dyad_table(wh, a, b, years, include_low=include_low)
     if series:
-        df = df[df["series"].isin(series)]
-    return df.reset_index(drop=True)
+        attrs = dict(df.attrs)
+        df = df[df["series"].isin(series)].reset_index(drop=True)
+        df.attrs.update(attrs)
+    return df
+
+
+def customs_table(wh: Warehouse, a: str, b: str, years, *, include_low: bool = True) -> pd.DataFrame:
+    """Every customs report on the pair (annual, monthly, year to date), one cited row each, with the direction
+    of each flow spelled out by state (``CHN→PRK``)."""
+    from ..measures import trade as tr
+
+    rep = _customs_reporter(a, b)
+    c = tr.customs_rows(wh, years)
+    c = c[(c["reporter_state"] == rep) & (c["partner"] == "PRK")]
+    if not include_low:
+        c = c[c["confidence"] != "low"]
+    arrow = {"exports": f"{rep}→PRK", "imports": f"PRK→{rep}", "total": "total", "balance": f"balance {rep}"}
+    out = c.assign(flow=c["flow"].map(arrow), month=c["month"].astype("Int64"))
+    order = {"annual": 0, "ytd": 1, "month": 2}
+    out = out.assign(_o=out["period"].map(order)).sort_values(["year", "_o", "month", "flow", "published"])
+    cols = ["year", "period", "month", "flow", "value", "precision", "basis", "confidence", "outlet", "published",
+            "source", "note"]
+    return out[cols].reset_index(drop=True)
+
+
+def _customs_reporter(a: str, b: str) -> str:
+    from ..measures import trade as tr
+
+    pair = {a, b}
+    for series, state in tr.CUSTOMS_SERIES.items():
+        if pair == {"PRK", state}:
+            return state
+    raise UsageError(f"no customs figures for {a}–{b}",
+                     hint="the customs table covers PRK–CHN (China's customs) and PRK–RUS (Russia's customs)")
 
 
 def trade(
-    a: Annotated[str, typer.Argument(help="State whose trade is measured (ISO3 code or name).")],
+    a: Annotated[str, typer.Argument(help="First state (ISO3 code or name): the columns are named from its side.")],
     b: Annotated[str, typer.Argument(help="Partner (ISO3 code or name).")],
     first: FromOption = None,
     last: ToOption = None,
     series: Annotated[str | None, typer.Option("--series", help="Only these series (comma list, e.g. "
                                                                  "COW_v4,KOTRA,GACC).")] = None,
+    customs: Annotated[bool, typer.Option("--customs", help="List every customs report on the pair (annual, "
+                                                            "monthly, year to date), one cited row each.")] = False,
+    check: Annotated[bool, typer.Option("--check", help="Cross-check the customs reports: two outlets for one "
+                                                        "figure, exports + imports against the total, months "
+                                                        "against the year.")] = False,
     exclude_low: ExcludeLow = False,
     db: DbOption = None,
     fmt: FormatOption = Format.table,
 ):
-    """Trade of A with B per year and source series (USD million, current): A's exports, imports, balance,
-    dependence (B's share of A's total trade, 0-1), and where series disagree (n_series, spread_total,
-    spread_score). Series are never merged; years no series covers do not appear.
+    """Trade of A with B per year and source series (USD million, current), in the order typed: A's exports to
+    B, B's exports to A, the total, A's balance (negative = A's deficit), each side's dependence (the partner's
+    share of its total trade, 0-1) and where series disagree (spread_total). Series are never merged; a year no
+    series covers is shown as a gap, never as 0.
 
-    Examples: ``alignwatch trade PRK CHN``, ``alignwatch trade PRK RUS --from 2010``,
-    ``alignwatch trade PRK CHN --series KOTRA,GACC --format csv``
+    After 2014 the DPRK pairs have China's customs (GACC), Russia's customs (RU_customs), KOTRA, KITA and ITC
+    series; every customs figure cites its report (--customs lists them all, --check shows where they disagree).
+
+    Examples: alignwatch trade PRK CHN; alignwatch trade PRK RUS --from 2010;
+    alignwatch trade PRK CHN --series KOTRA,GACC --format csv; alignwatch trade PRK CHN --customs --from 2018
     """
     from ..measures import trade as tr
 
@@ -62,17 +104,36 @@ def trade(
         bad = [s for s in wanted if s not in tr.SERIES_ORDER]
         if bad:
             raise UsageError(f"unknown series {', '.join(bad)}", hint=f"choose from: {', '.join(tr.SERIES_ORDER)}")
-    with Warehouse(db) as wh:
-        df = trade_table(wh, ca, cb, yrs, series=wanted, include_low=not exclude_low)
+    if customs and check:
+        raise UsageError("give --customs or --check, not both")
     caption = None
-    if fmt == Format.table:
-        used = [s for s in tr.SERIES_ORDER if s in set(df["series"])]
-        caption = "Sources: " + "; ".join(f"{s} = {tr.SERIES_CITATION[s]}" for s in used) if used else \
-            "no series covers this pair in these years"
-        caption += ". No trade-composition data are in the mirror."
-        df = df.drop(columns=["state", "partner", "source"])
-    emit(df, fmt, title=f"{ca} trade with {cb} by source series (USD million; dependence = {cb}'s share of "
-                        f"{ca}'s total trade)", caption=caption)
+    with Warehouse(db) as wh:
+        if customs or check:
+            rep = _customs_reporter(ca, cb)
+            name = next(s for s, st in tr.CUSTOMS_SERIES.items() if st == rep)
+            if check:
+                c = tr.customs_rows(wh, yrs)
+                c = c[c["reporter"] == name]
+                df = tr.customs_crosscheck(c if not exclude_low else c[c["confidence"] != "low"])
+                title = (f"{name}: where the reports on {ca}–{cb} trade agree (USD million; agree = within the "
+                         "published rounding, close = within 1%)")
+            else:
+                df = customs_table(wh, ca, cb, yrs, include_low=not exclude_low)
+                title = f"{name} reports on {ca}–{cb} trade (USD million, current)"
+            if fmt == Format.table:
+                caption = "Source: " + tr.SERIES_CITATION[name] + "."
+                df = df.drop(columns=[c for c in ("source", "precision", "detail") if c in df.columns])
+        else:
+            df = trade_table(wh, ca, cb, yrs, series=wanted, include_low=not exclude_low)
+            title = f"{ca} trade with {cb} by source series (USD million; dep_X = the partner's share of X's trade)"
+            if fmt == Format.table:
+                used = [s for s in tr.SERIES_ORDER if s in set(df["series"].dropna())]
+                caption = ("Sources: " + "; ".join(f"{s} = {tr.SERIES_CITATION[s]}" for s in used) + ". "
+                           if used else "") + df.attrs.get("caption", "")
+                df = df.drop(columns=df.attrs.get("table_drop", []), errors="ignore")
+    if df.empty and fmt == Format.table:
+        caption = "no rows in these years. " + (caption or "")
+    emit(df, fmt, title=title, caption=caption)
 
 
 def visits_table(wh: Warehouse, a: str, b: str, years, *, include_low: bool = True) -> pd.DataFrame:

@@ -4,7 +4,8 @@ Contract for a family's ``dyad_years(wh, states=None, years=None)``: a pandas Da
 undirected dyad-year, columns ``a``, ``b`` (ISO3, ``a < b``), ``year`` (int), the family's own columns, ``score``
 (its headline alignment score, higher = more aligned, NA where the source does not cover the dyad-year: never 0
 for missing), and ``source`` (which dataset(s) the row comes from). ``states`` restricts the dyads to pairs of
-those states; ``years`` is an inclusive ``(first, last)`` range.
+those states; ``years`` is an inclusive ``(first, last)`` range. A column that belongs to one side names the side
+(``dep_a``, ``balance_a``); a family may add ``pair_table`` to show one pair in the order the user typed.
 """
 
 from __future__ import annotations
@@ -27,6 +28,9 @@ class Family:
     dyad_years: Callable[..., pd.DataFrame]
     description: str = ""
     columns: tuple[str, ...] = ()  # the columns ``alignwatch dyad --measure NAME`` shows, in order
+    # optional: the family's own table for one pair in the order typed, ``pair_table(wh, first, second, years)``,
+    # for families whose columns have a side (trade: ``balance_PRK``); ``alignwatch dyad`` prints it when present
+    pair_table: Callable[..., pd.DataFrame] | None = None
 
 
 _FAMILIES: dict[str, Family] = {}

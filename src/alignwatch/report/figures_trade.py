@@ -20,11 +20,10 @@ from .figure_common import add_caption, state_name
 
 _SERIES_STYLE = {  # (dash, marker symbol) per series, so the series stay distinguishable in print
     tr.COW: ("solid", "circle"), "KOTRA": ("dash", "square"), "KITA": ("dot", "diamond"),
-    "ITC_TradeMap_mirror": ("dashdot", "triangle-up"), "GACC": ("longdash", "x"),
-    "Russian_customs": ("dash", "star"), "Russian_govt_customs": ("dot", "cross"),
+    "ITC_TradeMap_mirror": ("dashdot", "triangle-up"), tr.GACC: ("longdash", "x"), tr.RU_CUSTOMS: ("dash", "star"),
 }
 _SERIES_COLOR = {tr.COW: "#1f4e79", "KOTRA": "#c55a11", "KITA": "#7f6000", "ITC_TradeMap_mirror": "#548235",
-                 "GACC": "#c00000", "Russian_customs": "#7030a0", "Russian_govt_customs": "#a5a5a5"}
+                 tr.GACC: "#c00000", tr.RU_CUSTOMS: "#7030a0"}
 _LEGEND = dict(orientation="v", x=1.02, y=1, font=dict(size=11))
 _LEVEL_COLOR = {"head_of_state": "#c00000", "head_of_government": "#ed7d31", "minister": "#2e75b6",
                 "other": "#7f7f7f"}
@@ -42,7 +41,8 @@ def _seriesadd_caption(series: list[str], extra: str = "") -> str:
 def _gap_note(a: str, b: str) -> str:
     x, y = sorted((a, b))
     notes = [why for (p, q), lo, hi, why in tr.KNOWN_MISSING if (p, q) == (x, y)]
-    return " ".join(f"COW zeros treated as missing: {n}." for n in notes)
+    return " ".join(f"COW zeros treated as missing: {n}." for n in notes) + (
+        " Other COW zeros are drawn as 0 (under USD 0.5 million)." if notes else "")
 
 
 def _context(fig: go.Figure, a: str, b: str, years: pd.Series, **kw) -> None:
@@ -77,8 +77,8 @@ def _gaps(fig: go.Figure, years_with_data: pd.Series, last: int) -> list[int]:
 
 
 def _hover(d: pd.DataFrame) -> np.ndarray:
-    return np.column_stack([d["series"], d["confidence"].fillna(""),
-                            d["source"].fillna("").str.slice(0, 160)])
+    cite = d["source"].fillna("") + (" " + d["url"].fillna("") if "url" in d else "")
+    return np.column_stack([d["series"], d["confidence"].fillna(""), cite.str.slice(0, 200)])
 
 
 # ------------------------------------------------------------------------------------------------ trade share
@@ -125,16 +125,17 @@ def fig_trade_share(long: pd.DataFrame, state: str, partner: str) -> go.Figure:
 
 
 def fig_trade_flows(long: pd.DataFrame, state: str, partner: str, last: int | None = None) -> go.Figure:
-    """(b, c) ``partner``'s imports from and exports to ``state`` by series (USD million), plus the totals of
-    series that report no split; years no series covers are shaded as gaps (not zeros)."""
+    """(b, c) ``state``'s exports to and imports from ``partner`` by series (USD million), in the order given
+    (``PRK CHN``: the DPRK's exports to China = China's imports from the DPRK), plus the totals of series that
+    report no split; years no series covers are shaded as gaps (not zeros)."""
     d = tr.directed(long, state, partner)
     d = d[d[["exports", "imports", "total"]].notna().any(axis=1)].copy()
     for c in ("exports", "imports", "total"):
         d[c] = d[c].astype(float)
     fig = go.Figure()
     order = [s for s in tr.SERIES_ORDER if s in set(d["series"])] + sorted(set(d["series"]) - set(tr.SERIES_ORDER))
-    flows = (("exports", f"{partner} imports from {state}", "#c00000"),
-             ("imports", f"{partner} exports to {state}", "#2e75b6"))
+    flows = (("exports", f"{state} exports to {partner}", "#2e75b6"),
+             ("imports", f"{state} imports from {partner}", "#c00000"))
     for s in order:
         g = d[d["series"] == s].sort_values("year")
         dash, sym = _SERIES_STYLE.get(s, ("solid", "circle"))
@@ -159,15 +160,16 @@ def fig_trade_flows(long: pd.DataFrame, state: str, partner: str, last: int | No
     gaps = _gaps(fig, d["year"], end) if end is not None else []
     _context(fig, state, partner, d["year"])
     fig.update_layout(
-        title=f"{state_name(partner)}–{state_name(state)} trade: {state_name(partner)}'s imports from and exports to "
-              f"{state_name(state)}",
+        title=f"{state_name(state)}–{state_name(partner)} trade: {state_name(state)}'s exports to and imports from "
+              f"{state_name(partner)}",
         xaxis_title="year", yaxis_title="USD million (current)", yaxis=dict(rangemode="tozero"),
         template="plotly_white", legend=_LEGEND,
     )
     gap_txt = (f" No series covers {_years_text(gaps)}: a recorded gap, not zero." if gaps else "")
-    extra = (f"{partner}'s imports from {state} = {state}'s exports to {partner} (as reported by each series). "
-             "Grey 'total only' points: series that report no import/export split." + gap_txt + " "
-             + _gap_note(state, partner))
+    extra = (f"{state}'s exports to {partner} = {partner}'s imports from {state} (as reported by each series). "
+             "Grey 'total only' points: series that report no import/export split. GACC and RU_customs: one "
+             "annual report per flow of the partner's customs (other reports of the same figure: alignwatch trade "
+             f"{state} {partner} --check)." + gap_txt + " " + _gap_note(state, partner))
     return add_caption(fig, _seriesadd_caption(order, extra))
 
 
