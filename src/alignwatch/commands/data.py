@@ -14,7 +14,7 @@ from ..sources.fetch import FetchResult, Session, downloads_of
 from ..sources.fetch import fetch as fetch_one
 from ._common import DbOption, Format, FormatOption, emit
 
-FOCUS = ("PRK", "CHN", "RUS")  # the dyads whose latest agreement `update` reports
+FOCUS = ("PRK", "CHN", "RUS")  # the dyads whose agreement `update` reports
 
 
 def _progress_session(cache, *, force: bool, check: bool, show: bool):
@@ -174,9 +174,9 @@ def update(
 
     Publishers are asked with their version API (Dataverse, UN Digital Library) or a conditional request (ETag,
     Last-Modified); an unchanged file costs one request. Afterwards the changes in the numbers are printed: rows
-    and coverage of each re-ingested table, new UNGA roll calls, and how the latest year's agreement of the PRK,
-    CHN and RUS dyads moved. Works on the download cache: with ``ALIGNWATCH_DATA`` set it refuses (the mirror is
-    read-only). Example: ``alignwatch update unvotes``
+    and coverage of each re-ingested table, new UNGA roll calls per year, and how the agreement of the PRK, CHN
+    and RUS dyads moved in the latest years the new votes touch. Works on the download cache: with
+    ``ALIGNWATCH_DATA`` set it refuses (the mirror is read-only). Example: ``alignwatch update unvotes``
     """
     if config.data_mirror() is not None:
         raise UsageError("ALIGNWATCH_DATA is set: update refreshes the download cache, which the mirror overrides",
@@ -218,9 +218,8 @@ def numbers(db) -> dict:
 
             dy = families()["unga"].dyad_years(wh, states=list(FOCUS), use_cache=False)
             dy = dy[dy["score"].notna()]
-            for (a, b), g in dy.groupby(["a", "b"]):
-                last = g.loc[g["year"].idxmax()]
-                out["agreement"][f"{a}-{b}"] = (int(last["year"]), float(last["score"]))
+            out["agreement"] = {(f"{a}-{b}", int(y)): float(v) for a, b, y, v in
+                                zip(dy["a"], dy["b"], dy["year"], dy["score"])}
         except Exception:  # noqa: BLE001 - a family that cannot run on this warehouse is left out, not fatal
             pass
     finally:
@@ -242,13 +241,15 @@ def changes(before: dict, after: dict, tables: list[str]) -> pd.DataFrame:
         nb, na = before["roll_calls"].get(y, 0), after["roll_calls"].get(y, 0)
         if nb != na:
             rows.append({"what": f"UNGA roll calls {y}", "before": f"{nb}", "after": f"{na}", "change": f"{na - nb:+}"})
-    for pair in sorted(set(after["agreement"]) | set(before["agreement"])):
-        b, a = before["agreement"].get(pair), after["agreement"].get(pair)
-        if a is None or a == b:
-            continue
-        rows.append({"what": f"agreement {pair} (latest year)", "before": "" if b is None else f"{b[1]:.3f} ({b[0]})",
-                     "after": f"{a[1]:.3f} ({a[0]})",
-                     "change": "" if b is None or b[0] != a[0] else f"{a[1] - b[1]:+.3f}"})
+    moved = sorted(k for k in after["agreement"] if after["agreement"][k] != before["agreement"].get(k))
+    by_pair: dict[str, list[int]] = {}
+    for pair, year in moved:
+        by_pair.setdefault(pair, []).append(year)
+    for pair, years in by_pair.items():
+        for year in years[-3:]:  # the latest years whose agreement moved (new roll calls land there)
+            b, a = before["agreement"].get((pair, year)), after["agreement"][(pair, year)]
+            rows.append({"what": f"agreement {pair} {year}", "before": "new" if b is None else f"{b:.3f}",
+                         "after": f"{a:.3f}", "change": "" if b is None else f"{a - b:+.3f}"})
     return pd.DataFrame(rows, columns=["what", "before", "after", "change"])
 
 

@@ -301,6 +301,8 @@ def series(wh: Warehouse, states: list[str] | None = None, years: tuple[int, int
 
 def last_year(wh: Warehouse) -> int:
     """The last year any trade series covers (the chronology's last year)."""
+    if not wh.has("chr_trade_prk"):  # no mirror: the compiled table is absent, COW's series ends the data
+        return COW_LAST_YEAR
     r = wh.query("SELECT max(year) AS y FROM chr_trade_prk")
     return int(r["y"].iloc[0]) if len(r) and pd.notna(r["y"].iloc[0]) else COW_LAST_YEAR
 
