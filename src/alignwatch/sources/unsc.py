@@ -111,10 +111,14 @@ def _repair_dates(paths) -> pd.DataFrame:
     """The Voting-Agent workbook with its day/month swaps repaired (MANIFEST 9c): drafts are numbered in
     chronological order, so an ambiguous date (day <= 12, day != month) is swapped when the swapped date lies
     nearer the line through its unambiguous neighbours. ``date_raw`` keeps the workbook's value."""
-    df = read_any(paths[0], "xlsx")
+    return repair_dates(read_any(paths[0], "xlsx"), paths[0])
+
+
+def repair_dates(df: pd.DataFrame, path="sc_voting.xlsx") -> pd.DataFrame:
+    """See :func:`_repair_dates` (a workbook already read)."""
     col = next((c for c in df.columns if str(c).strip().lower() in ("date", "date_raw")), None)
     if col is None or "ID" not in df.columns:
-        raise DataError(paths[0], "expected columns ID and Date (the Voting-Agent sc_voting workbook)",
+        raise DataError(path, "expected columns ID and Date (the Voting-Agent sc_voting workbook)",
                         column="ID" if "ID" in df.columns else "Date")
     df = df.rename(columns={col: "date_raw"})
     df["date_raw"] = pd.to_datetime(df["date_raw"], errors="coerce")

@@ -67,10 +67,13 @@ def _complete_votes(paths) -> pd.DataFrame:
 
 
 def _from_voeten_votes(paths) -> pd.DataFrame:
+    return tidy_votes(_complete_votes(paths))
+
+
+def tidy_votes(df: pd.DataFrame) -> pd.DataFrame:
     """The tidy votes (yes/abstain/no only), named as the unvotes package names them: country and ISO2 code."""
     from .. import states
 
-    df = _complete_votes(paths)
     df = df[pd.to_numeric(df["vote"], errors="coerce").isin([1, 2, 3])]
     iso = pd.Series(states.to_iso3(df["ccode"].astype("Int64").to_numpy(dtype=object), scheme="cow",
                                    years=df["year"].astype("Int64").to_numpy(dtype=object)), index=df.index)
