@@ -239,3 +239,19 @@ def gdelt_archive() -> dict[str, bytes]:
         files[f"gdelt-graph-data-8b71911/networks/{day}_network.zip"] = _zip({f"{day}_network.npy": buf.getvalue()})
     assert len(nodes) == 5
     return files
+
+
+if __name__ == "__main__":  # python tests/publisher_site.py: serve the fixtures until interrupted
+    import sys
+    import tempfile
+    import time
+
+    site = Site()
+    httpd, _ = serve(site)
+    build(site, Path(tempfile.mkdtemp()))
+    print(f"export ALIGNWATCH_URL_REWRITE='{site.rewrite_rules()}'", flush=True)
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        sys.exit(0)

@@ -47,7 +47,7 @@ def _run(datasets, *, force: bool = False, check: bool = False, quiet: bool = Fa
             try:
                 out.append(fetch_one(ds, force=force, check=check, session=session))
             except FetchError as e:
-                out.append(FetchResult(ds.table, "failed", tried=[str(e)]))
+                out.append(_failure(ds, e))
     finally:
         if bar is not None:
             bar.stop()
@@ -64,8 +64,9 @@ def _show(df: pd.DataFrame, fmt: Format, *, title: str, caption: str | None = No
     from rich.table import Table
 
     t = Table(title=title, caption=caption)
+    widths = {"table": 24, "status": 11, "publisher": 32, "release": 12, "problem": 24, "what": 28}
     for c in df.columns:
-        t.add_column(str(c), no_wrap=c in ("url", "table", "retrieved"),
+        t.add_column(str(c), no_wrap=c in ("url", "table", "retrieved", "status"), min_width=widths.get(c),
                      justify="right" if pd.api.types.is_numeric_dtype(df[c]) else "left")
     for row in df.itertuples(index=False):
         t.add_row(*("" if v is None or (not isinstance(v, str) and pd.isna(v)) else escape(
@@ -73,11 +74,18 @@ def _show(df: pd.DataFrame, fmt: Format, *, title: str, caption: str | None = No
     Console(width=240).print(t)
 
 
+def _failure(ds, err: FetchError) -> FetchResult:
+    """A failed dataset for the summary: the last download tried, and why it failed."""
+    attempts = getattr(err, "attempts", None) or [("", "", str(err))]
+    publisher, url, reason = attempts[-1]
+    return FetchResult(ds.table, "failed", publisher=publisher, url=url, tried=[str(err)], problem=reason)
+
+
 def _summary(results: list[FetchResult]) -> tuple[pd.DataFrame, str]:
     rows = [{"table": r.table, "status": r.status, "publisher": r.publisher or "",
              "release": r.release or "", "MB": round(r.bytes / 1e6, 2) if r.bytes else None,
-             "url": r.url if r.status != "failed" else (r.tried[-1] if r.tried else "")} for r in results]
-    df = pd.DataFrame(rows, columns=["table", "status", "publisher", "release", "MB", "url"])
+             "problem": r.problem, "url": r.url} for r in results]
+    df = pd.DataFrame(rows, columns=["table", "status", "publisher", "release", "MB", "problem", "url"])
     got = [r for r in results if r.status in ("downloaded", "updated")]
     n = lambda st: sum(r.status == st for r in results)  # noqa: E731
     parts = [f"{len(got)} downloaded ({sum(r.bytes for r in got) / 1e6:,.1f} MB; "
@@ -108,7 +116,7 @@ def fetch(
     failed = [r for r in res if r.status == "failed"]
     if failed:
         raise FetchError(f"{len(failed)} of {len(res)} datasets could not be downloaded: "
-                         + "; ".join(f"{r.tried[-1] if r.tried else r.table}" for r in failed),
+                         + "; ".join(f"{r.table} ({r.url}: {r.problem})" for r in failed),
                          hint="check the network, or set ALIGNWATCH_DATA to a local mirror")
 
 
@@ -196,7 +204,7 @@ def update(
         _note("every dataset is current: nothing to re-ingest")
     if failed:
         raise FetchError(f"{len(failed)} publishers could not be asked: " + "; ".join(
-            r.tried[-1] if r.tried else r.table for r in failed), hint="the other datasets were updated")
+            f"{r.table} ({r.url}: {r.problem})" for r in failed), hint="the other datasets were updated")
 
 
 def numbers(db) -> dict:
@@ -281,7 +289,15 @@ def sources_cmd(
     prov["sha256"] = prov["sha256"].str[:12]
     prov["retrieved"] = prov["retrieved_at"].map(lambda v: "mirror" if pd.isna(v) else pd.Timestamp(v).strftime(
         "%Y-%m-%d %H:%M") + " UTC")
-    prov["publisher"] = prov["publisher"].fillna("")
+    declared = {ds.table: ds for ds in sources.registry().values()}
+
+    def publisher_of(table: str) -> str:  # a mirror file: its dataset's declared publisher
+        ds = declared.get(table)
+        dls = downloads_of(ds) if ds is not None else ()
+        return dls[0].publisher if dls else ("compiled for alignwatch (mirror only)" if ds is not None else "")
+
+    prov["publisher"] = [p if isinstance(p, str) and p else publisher_of(t)
+                         for t, p in zip(prov["table"], prov["publisher"])]
     prov["release"] = prov["release"].fillna("")
     prov["url"] = prov["download_url"].where(prov["download_url"].notna(), prov["url"])
     prov["years"] = [("" if pd.isna(a) else f"{int(a)}–{int(b)}") for a, b in zip(prov["year_min"], prov["year_max"])]

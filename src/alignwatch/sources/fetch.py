@@ -44,7 +44,8 @@ class FetchResult:
     url: str = ""
     fallback: bool = False
     release: str | None = None
-    tried: list[str] = field(default_factory=list)  # failures of earlier downloads (publisher before fallback)
+    tried: list[str] = field(default_factory=list)  # failures of earlier downloads: "publisher: url: reason"
+    problem: str = ""  # why the last failed download failed ("HTTP 404 Not Found"), for the summary
 
 
 class Session:
@@ -97,11 +98,14 @@ def fetch(ds: Dataset, *, force: bool = False, cache: Path | None = None, sessio
         return FetchResult(ds.table, "cached", str(dest), dest.stat().st_size, meta.get("publisher", ""),
                            meta.get("url", ""), bool(meta.get("fallback")), meta.get("release"))
     tried: list[str] = []
+    attempts: list[tuple[str, str, str]] = []  # (publisher, url, reason) of each failed download
     for dl in downloads:
+        what = ds.table
         try:
-            got = [session.get(remote, f"{ds.table} ({dl.publisher})") for remote in dl.files]
+            got = [session.get(remote, what) for remote in dl.files]
         except FetchError as e:
-            tried.append(f"{dl.publisher}: {e}")
+            attempts.append(_attempt(dl, str(e), what))
+            tried.append(": ".join(attempts[-1]))
             continue
         if check and meta is not None and _unchanged(meta, dl, got):
             return FetchResult(ds.table, "unchanged", str(dest), dest.stat().st_size, dl.publisher, got[0].url,
@@ -109,13 +113,25 @@ def fetch(ds: Dataset, *, force: bool = False, cache: Path | None = None, sessio
         try:
             _convert(ds, dl, got, dest)
         except (FetchError, DataError) as e:
-            tried.append(f"{dl.publisher}: {e}")
+            attempts.append((dl.publisher, got[0].url, str(e)))
+            tried.append(": ".join(attempts[-1]))
             continue
         status = "updated" if check and meta is not None else "downloaded"
         return FetchResult(ds.table, status, str(dest), dest.stat().st_size, dl.publisher, got[0].url, dl.fallback,
-                           got[0].release, tried)
-    raise FetchError(f"{ds.table}: no download succeeded; " + " | ".join(tried),
+                           got[0].release, tried, problem=tried[-1] if tried else "")
+    err = FetchError(f"{ds.table}: no download succeeded ({'; '.join(tried)})",
                      hint="check the network, or set ALIGNWATCH_DATA to a local mirror")
+    err.attempts = attempts
+    raise err
+
+
+def _attempt(dl: Download, message: str, what: str) -> tuple[str, str, str]:
+    """(publisher, url, reason) of a failed download, from the error's ``what: url: reason``."""
+    rest = message[len(what) + 2:] if message.startswith(f"{what}: ") else message
+    url, sep, reason = rest.partition(": ")
+    if not sep or "://" not in url:
+        return dl.publisher, dl.url, rest
+    return dl.publisher, url, reason
 
 
 def downloads_of(ds: Dataset) -> tuple[Download, ...]:
