@@ -116,7 +116,7 @@ def fetch(
     failed = [r for r in res if r.status == "failed"]
     if failed:
         raise FetchError(f"{len(failed)} of {len(res)} datasets could not be downloaded: "
-                         + "; ".join(f"{r.table} ({r.url}: {r.problem})" for r in failed),
+                         + " / ".join(r.tried[0] for r in failed),
                          hint="check the network, or set ALIGNWATCH_DATA to a local mirror")
 
 
@@ -203,8 +203,8 @@ def update(
     elif not failed:
         _note("every dataset is current: nothing to re-ingest")
     if failed:
-        raise FetchError(f"{len(failed)} publishers could not be asked: " + "; ".join(
-            f"{r.table} ({r.url}: {r.problem})" for r in failed), hint="the other datasets were updated")
+        raise FetchError(f"{len(failed)} publishers could not be asked: " + " / ".join(
+            r.tried[0] for r in failed), hint="the other datasets were updated")
 
 
 def numbers(db) -> dict:
