@@ -326,3 +326,20 @@ def test_date_repair_matches_the_mirror(data_dir):
     mine = out.groupby("ID")["date_swapped"].first()
     ref = df.groupby("ID")["date_swapped"].first()
     assert (mine == ref).all() and int(ref.sum()) == 345
+
+
+def test_catalogue_readers(tmp_path):
+    import zipfile
+
+    from alignwatch.sources import catalogue
+
+    war = tmp_path / "war.csv"
+    war.write_bytes(b"WarNum,ccode,Side\r151,731,2\r151,710,2\r151,2,1\r")
+    assert catalogue.read_cr_csv([war])["ccode"].tolist() == [731, 710, 2]
+    acd = tmp_path / "acd.zip"
+    with zipfile.ZipFile(acd, "w") as zf:
+        zf.writestr("UcdpPrioConflict_v25_1.csv", 'conflict_id,year,gwno_a,gwno_a_2nd,gwno_b,gwno_b_2nd\n'
+                                                  '235,1950,731,"710, 365",732,"2, 200"\n')
+    df = catalogue.read_ucdp_acd([acd])
+    assert len(df) == 4 and set(df["gwno_a_2nd"]) == {710, 365} and set(df["gwno_b_2nd"]) == {2, 200}
+    assert catalogue.SIPRI_TRADE_REGISTER.files[0].method == "POST"
