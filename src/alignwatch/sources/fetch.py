@@ -65,9 +65,11 @@ class Session:
         previous = _read_json(side)
         same_file = previous is not None and dest.exists() and previous.get("sha256") and previous.get(
             "url") == resolved.url
-        if same_file and not self.force and not self.check:
+        # the publisher's version API already answered: the same release of the same file needs no download
+        same_release = same_file and self.check and resolved.release and previous.get("release") == resolved.release
+        if same_file and not self.force and (not self.check or same_release):
             got = Fetched(**{k: v for k, v in previous.items() if k in Fetched.__dataclass_fields__})
-            got.status = 0  # reused from the cache, no request made
+            got.status = 304 if self.check else 0  # 0: reused from the cache, no request made
         else:
             label = what if len(what) <= 40 else what[:39] + "…"
             got = download(remote, resolved, dest, what=what, previous=previous if same_file else None,

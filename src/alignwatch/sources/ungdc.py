@@ -80,8 +80,8 @@ DATASETS = [
         countries=(CountryCol("iso3", "iso3", out="_iso3", nullable=False),),
         coverage="year",
         transform=_speeches,
-        note="original: the text files data/data_original/TXT/Session NN - YYYY/ISO_NN_YYYY.txt in the repository "
-             "archive (one row per file). iso3 = canonical (CHN 1946-1971 -> TWN, the ROC delegation); "
+        note="original: the text files TXT/Session NN - YYYY/ISO_NN_YYYY.txt in the corpus archive (one row per "
+             "file). iso3 = canonical (CHN 1946-1971 -> TWN, the ROC delegation); "
              "iso3_source = the code in the file name.",
     ),
     Dataset(
