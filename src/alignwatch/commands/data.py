@@ -235,14 +235,18 @@ def numbers(db) -> dict:
     return out
 
 
+def _size(t: tuple) -> str:
+    rows, lo, hi = t
+    return f"{rows:,} rows" + ("" if pd.isna(lo) else f", {int(lo)}–{int(hi)}")
+
+
 def changes(before: dict, after: dict, tables: list[str]) -> pd.DataFrame:
     rows = []
     for t in tables:
         b, a = before["tables"].get(t), after["tables"].get(t)
         if a is None:
             continue
-        rows.append({"what": t, "before": "new" if b is None else f"{b[0]:,} rows, {b[1]}–{b[2]}",
-                     "after": f"{a[0]:,} rows, {a[1]}–{a[2]}",
+        rows.append({"what": t, "before": "new" if b is None else _size(b), "after": _size(a),
                      "change": "" if b is None else f"{a[0] - b[0]:+,} rows"})
     new_years = sorted(set(after["roll_calls"]) | set(before["roll_calls"]))
     for y in new_years:
