@@ -302,7 +302,8 @@ def undl_file(pattern: str) -> Callable[[Remote], Resolved]:
             fmt = f.get("format") or ""
             full = name + (fmt if fmt and not name.endswith(fmt) else "")
             if rx.search(full) and f.get("url"):
-                hits.append((_date_key(full), full, f["url"]))
+                url = urllib.parse.urljoin(remote.url, f["url"])  # the API may answer with a relative path
+                hits.append((_date_key(full), full, url))
         if not hits:
             raise FetchError(f"UN Digital Library record {recid}: no file matching {pattern!r}",
                              hint="the library renamed its files; a fallback copy is tried when one is declared")
