@@ -321,7 +321,8 @@ def focus_community(comm: pd.DataFrame, panel: pd.DataFrame, focus: str = "PRK",
             "compared_with": (prev[0] if prev is not None else pd.NA),
         })
         prev = (y, here, have)
-    out = pd.DataFrame(rows)
+    out = pd.DataFrame(rows, columns=["year", "community_size", "bloc_in", "bloc_out", "joined", "left", "no_data",
+                                      "n_bloc_in", "closest_outside_bloc", "modularity", "compared_with"])
     for col in ("community_size", "n_bloc_in", "compared_with"):
         out[col] = out[col].astype("Int64")
     return out

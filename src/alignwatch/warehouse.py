@@ -35,6 +35,25 @@ CREATE TABLE IF NOT EXISTS {PROVENANCE} (
 )"""
 
 
+# Where a downloaded input came from (``alignwatch fetch`` writes a .source.json beside each file it makes; a
+# mirror file has none): publisher, the URL actually downloaded, its release, size, sha256 and retrieval time.
+DOWNLOAD_COLUMNS = {"publisher": "VARCHAR", "download_url": "VARCHAR", "release": "VARCHAR",
+                    "download_bytes": "BIGINT", "download_sha256": "VARCHAR", "retrieved_at": "TIMESTAMP",
+                    "fallback": "BOOLEAN"}
+
+
+def download_record(path: Path) -> dict:
+    """The download provenance of an input file, from its ``.source.json`` (empty for mirror files)."""
+    from .sources.fetch import read_source
+
+    meta = read_source(path) or {}
+    when = meta.get("retrieved_at")
+    return {"publisher": meta.get("publisher"), "download_url": meta.get("url"), "release": meta.get("release"),
+            "download_bytes": meta.get("bytes"), "download_sha256": meta.get("sha256"),
+            "retrieved_at": dt.datetime.fromisoformat(when.replace("Z", "+00:00")).replace(tzinfo=None) if when
+            else None, "fallback": meta.get("fallback")}
+
+
 class Warehouse:
     """Read access to the warehouse. Measures take one of these (or Arrow tables), never file paths."""
 
@@ -177,14 +196,20 @@ def ingest(
         try:
             con.execute(PROVENANCE_DDL)
             con.execute(f"ALTER TABLE {PROVENANCE} ADD COLUMN IF NOT EXISTS spec VARCHAR")
+            for col, kind in DOWNLOAD_COLUMNS.items():
+                con.execute(f"ALTER TABLE {PROVENANCE} ADD COLUMN IF NOT EXISTS {col} {kind}")
             for ds, path, digest in progress_bar(todo, progress):
                 tbl = base.load(ds, path)
                 _write(con, ds.table, tbl)
                 years = base.coverage_years(tbl, ds)
+                got = download_record(path)
                 con.execute(
-                    f'INSERT OR REPLACE INTO {PROVENANCE} VALUES (?,?,?,?,?,?,?,?,?,?,?,?)',
+                    f'INSERT OR REPLACE INTO {PROVENANCE} ("table", source, origin, url, sha256, rows, year_min, '
+                    f'year_max, ingested_at, version, citation, spec, {", ".join(DOWNLOAD_COLUMNS)}) '
+                    f'VALUES ({", ".join("?" * (12 + len(DOWNLOAD_COLUMNS)))})',
                     [ds.table, ds.source, str(path), ds.url, digest, tbl.num_rows, years[0], years[1],
-                     dt.datetime.now(dt.UTC).replace(tzinfo=None), __version__, ds.citation, spec_fingerprint(ds)],
+                     dt.datetime.now(dt.UTC).replace(tzinfo=None), __version__, ds.citation, spec_fingerprint(ds),
+                     *(got.get(c) for c in DOWNLOAD_COLUMNS)],
                 )
                 # a re-ingested source invalidates derived results cached from it
                 for (name,) in con.execute(

@@ -585,9 +585,11 @@ def series(wh: Warehouse, states: list[str] | None = None, years: tuple[int, int
 
 
 def last_year(wh: Warehouse) -> int:
-    """The last year any trade series covers (the DPRK series' last year)."""
-    r = wh.query("SELECT greatest((SELECT max(year) FROM chr_trade_prk), "
-                 "(SELECT max(year) FROM trade_prk_customs)) AS y")
+    """The last year any trade series covers (the DPRK series' last year; COW's when neither table exists)."""
+    parts = [f"(SELECT max(year) FROM {t})" for t in ("chr_trade_prk", "trade_prk_customs") if wh.has(t)]
+    if not parts:  # no mirror and no compiled tables: COW's series ends the data
+        return COW_LAST_YEAR
+    r = wh.query(f"SELECT greatest({', '.join(parts)}) AS y")
     return int(r["y"].iloc[0]) if len(r) and pd.notna(r["y"].iloc[0]) else COW_LAST_YEAR
 
 

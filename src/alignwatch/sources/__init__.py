@@ -12,7 +12,7 @@ from functools import lru_cache
 from ..errors import UsageError
 from .base import CountryCol, Dataset, load, locate  # noqa: F401
 
-_SKIP = {"base", "fetch"}
+_SKIP = {"base", "fetch", "download", "publishers", "undl", "catalogue"}
 
 
 @lru_cache(maxsize=1)

@@ -10,7 +10,10 @@
 from __future__ import annotations
 
 from .base import CountryCol, Dataset
+from .publishers import copy
 
+_WALKER_COPY = "GitHub gbwalker/chinese-diplomacy-and-financing"
+_PD_COPY = "GitHub milesdwilliams15/chinese_media_and_foreign_aid"
 _WALKER = "https://github.com/gbwalker/chinese-diplomacy-and-financing/raw/7b8fd3f6c0686ac95266f6d487b95816239fde48"
 _PD = ("https://github.com/milesdwilliams15/chinese_media_and_foreign_aid/raw/"
        "6d4593b9f3398b8af691e7fb58d07c01b432afaa/01_data/PublicDiplomacy")
@@ -34,8 +37,8 @@ DATASETS = [
         table="ev_aiddata_finance",
         source="aiddata",
         path="events/aiddata_china_official_finance_geocoded_2000_2014.parquet",
-        url=f"{_WALKER}/data/aiddf.rds",
-        original="rda",
+        url="https://www.aiddata.org/data/geocoded-chinese-global-official-finance-dataset",
+        downloads=(copy(f"{_WALKER}/data/aiddf.rds", "rda", _WALKER_COPY),),
         citation=CITATION_FINANCE,
         columns={"id": "int", "year": "int", "country": "str", "place": "str", "sector": "str", "title": "str",
                  "funder": "str", "flow": "str", "flow_class": "str", "intent": "str", "usd_current": "float",
@@ -50,8 +53,8 @@ DATASETS = [
         table="ev_aiddata_pd",
         source="aiddata",
         path="events/aiddata_china_public_diplomacy_2000_2018.parquet",
-        url=f"{_PD}/ChinesePublicDiplomacy.csv",
-        original="csv",
+        url="https://www.aiddata.org/china",
+        downloads=(copy(f"{_PD}/ChinesePublicDiplomacy.csv", "csv", _PD_COPY),),
         citation=CITATION_PD,
         columns={"receiving_country": "str", "year": "int", **{c: "float" for c in _PD_COUNTS}},
         key=("receiving_country", "year"),
@@ -65,8 +68,8 @@ DATASETS = [
         table="ev_aiddata_pd_projects",
         source="aiddata",
         path="events/aiddata_china_financial_public_diplomacy_projects.parquet",
-        url=f"{_PD}/ChineseFinancialPublicDiplomacyProjectDetails.csv",
-        original="csv",
+        url="https://www.aiddata.org/china",
+        downloads=(copy(f"{_PD}/ChineseFinancialPublicDiplomacyProjectDetails.csv", "csv", _PD_COPY),),
         citation=CITATION_PD,
         columns={"project_id": "int", "type": "str", "category": "str", "year": "int", "donor": "str",
                  "title": "str", "flow": "str", "flow_class": "str", "intent": "str", "amount": "float",

@@ -66,7 +66,7 @@ class Dataset:
     table: str
     source: str
     path: str  # relative to the mirror / cache root, e.g. "unvotes/votes.parquet"
-    url: str | None  # the real public download URL of the original file (None: compiled, mirror only)
+    url: str | None  # the publisher's page for the dataset (DOI, record, site); None: compiled, mirror only
     citation: str
     columns: dict[str, str]  # required columns -> kind in KINDS
     key: tuple[str, ...] = ()  # unique columns of the output table (checked before the transform when possible)
@@ -75,8 +75,10 @@ class Dataset:
     allowed: dict[str, frozenset] = field(default_factory=dict)
     coverage: str | None = None  # a year or date column that gives the coverage years
     transform: Callable[[pa.Table], pa.Table] | None = None  # after validation (reshape, relabel)
-    original: str | None = None  # how the URL's file is stored when it is not the mirror's format (rda, xlsx, dta)
+    original: str | None = None  # old style: the format of a single download at ``url`` (prefer ``downloads``)
     note: str = ""
+    # where to download it: the publisher's release first, third-party copies after (sources/publishers.py)
+    downloads: tuple = ()
 
 
 def locate(ds: Dataset) -> Path:

@@ -8,6 +8,7 @@ Xi appears only from 2013.
 from __future__ import annotations
 
 from .base import CountryCol, Dataset
+from .publishers import copy
 
 _REPO = "https://github.com/gbwalker/chinese-diplomacy-and-financing/raw/7b8fd3f6c0686ac95266f6d487b95816239fde48"
 CITATION = (
@@ -21,8 +22,10 @@ DATASETS = [
         table="ev_chinavitae",
         source="chinavitae",
         path="events/chinavitae_engagements_2003_2018.parquet",
-        url=f"{_REPO}/data/all_engagements_2003-2018.rds",
-        original="rda",
+        url="http://www.chinavitae.com/",
+        downloads=(copy(f"{_REPO}/data/all_engagements_2003-2018.rds", "rda",
+                        "GitHub gbwalker/chinese-diplomacy-and-financing (scrape of China Vitae)",
+                        note="China Vitae publishes web pages only"),),
         citation=CITATION,
         columns={"date": "date", "year": "int", "country": "str", "leader": "str", "text": "str"},
         ranges={"year": (2003, 2018)},

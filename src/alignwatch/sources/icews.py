@@ -7,6 +7,7 @@ Country names are ICEWS-style, so canonical ISO3 comes from ``i_iso3c`` / ``j_is
 from __future__ import annotations
 
 from .base import CountryCol, Dataset
+from .publishers import copy
 
 _REPO = "https://github.com/netify-dev/netify/raw/d0dceb6a666e013651d017c5f6a55a51fee7bff2"
 CITATION = (
@@ -20,8 +21,9 @@ DATASETS = [
         table="ev_icews",
         source="icews",
         path="events/icews_dyad_year_2002_2014.parquet",
-        url=f"{_REPO}/data/icews.rda",
-        original="rda",
+        url="https://doi.org/10.7910/DVN/28075",
+        downloads=(copy(f"{_REPO}/data/icews.rda", "rda", "GitHub netify-dev/netify (dyad-year aggregate)",
+                        note="the publisher's files are event-level (Harvard Dataverse doi:10.7910/DVN/28075)"),),
         citation=CITATION,
         columns={"i": "str", "j": "str", "year": "int", **{c: "float" for c in _COUNTS}, "i_iso3c": "str",
                  "j_iso3c": "str", "i_polity2": "float", "j_polity2": "float", "i_gdp": "float", "j_gdp": "float",

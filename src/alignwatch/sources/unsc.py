@@ -20,6 +20,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .base import CountryCol, Dataset, RowProblem
+from ..errors import DataError
+from .publishers import copy, read_any
 
 _VETO = "https://github.com/world-politics-datalab/vetoes-un-security-council/raw/661c5246872143cf16e500e4e7f2f70a45df5ac8"
 _TONG = "https://github.com/emilytong123/unsc_for_us/raw/6346d1c963be416b1ffe358b7c5b193a7bc201fe"
@@ -42,6 +44,12 @@ CITATION_MEMBERS = (
     "for the 'UNSC Voting Explorer' in GitHub oliverunv/Voting-Agent (data/sc_voting.xlsx)"
 )
 
+# The UN publishes these as web pages only (the Dag Hammarskjöld Library's veto list and meeting tables; its
+# voting-data CSV, record 4055387, has adopted resolutions only): the compilations below are their only files.
+_VETO_PAGE = "https://research.un.org/en/docs/sc/quick/veto"
+_QUICK = "https://research.un.org/en/docs/sc/quick"
+_TONG_COPY = "GitHub emilytong123/unsc_for_us"
+_NOTE_WEB = "the UN publishes this as web pages only"
 ROC_LAST_YEAR = 1970  # the PRC took the China seat on 25 Oct 1971; the two 1971 failed drafts are from December
 _MEMBERS = ("China", "France", "Russia", "USSR", "USA", "UK")
 _DUMMIES = ("single_veto", *_MEMBERS, "russia_china", "usa_uk", "usa_france", "usa_france_uk", "france_uk")
@@ -99,6 +107,44 @@ _MEMBER_RENAME = {
 }
 
 
+def _repair_dates(paths) -> pd.DataFrame:
+    """The Voting-Agent workbook with its day/month swaps repaired (MANIFEST 9c): drafts are numbered in
+    chronological order, so an ambiguous date (day <= 12, day != month) is swapped when the swapped date lies
+    nearer the line through its unambiguous neighbours. ``date_raw`` keeps the workbook's value."""
+    return repair_dates(read_any(paths[0], "xlsx"), paths[0])
+
+
+def repair_dates(df: pd.DataFrame, path="sc_voting.xlsx") -> pd.DataFrame:
+    """See :func:`_repair_dates` (a workbook already read)."""
+    col = next((c for c in df.columns if str(c).strip().lower() in ("date", "date_raw")), None)
+    if col is None or "ID" not in df.columns:
+        raise DataError(path, "expected columns ID and Date (the Voting-Agent sc_voting workbook)",
+                        column="ID" if "ID" in df.columns else "Date")
+    df = df.rename(columns={col: "date_raw"})
+    df["date_raw"] = pd.to_datetime(df["date_raw"], errors="coerce")
+    per = df.groupby("ID")["date_raw"].first().sort_index()
+    day, month = per.dt.day, per.dt.month
+    ambiguous = (day <= 12) & (day != month)
+    ordinal = per.map(lambda d: d.toordinal() if pd.notna(d) else np.nan).astype(float)
+    pos = np.arange(len(per), dtype=float)
+    known = (~ambiguous & ordinal.notna()).to_numpy()
+    ref = np.interp(pos, pos[known], ordinal.to_numpy()[known]) if known.any() else ordinal.to_numpy()
+
+    def swap(d):
+        try:
+            return d.replace(month=d.day, day=d.month)
+        except (ValueError, AttributeError):
+            return pd.NaT
+
+    alt = per.where(ambiguous).map(lambda d: swap(d) if pd.notna(d) else pd.NaT)
+    alt_ord = alt.map(lambda d: d.toordinal() if pd.notna(d) else np.nan).astype(float).to_numpy()
+    better = ambiguous.to_numpy() & ~np.isnan(alt_ord) & (np.abs(alt_ord - ref) < np.abs(ordinal.to_numpy() - ref))
+    fixed = per.where(~better, alt)
+    df["date"] = df["ID"].map(fixed)
+    df["date_swapped"] = df["ID"].map(pd.Series(better, index=per.index))
+    return df
+
+
 def _member_votes(tbl: pa.Table) -> pa.Table:
     tbl = tbl.rename_columns([_MEMBER_RENAME.get(c, c) for c in tbl.column_names])
     return tbl.set_column(tbl.column_names.index("vote"), "vote", pc.utf8_lower(tbl["vote"]))
@@ -109,8 +155,9 @@ DATASETS = [
         table="unsc_vetoes",
         source="unsc",
         path="unsc/vetoes_1946_2022.parquet",
-        url=f"{_VETO}/unsc_vetoes_1946_sept2022.csv",
-        original="csv",
+        url=_VETO_PAGE,
+        downloads=(copy(f"{_VETO}/unsc_vetoes_1946_sept2022.csv", "csv",
+                        "GitHub world-politics-datalab/vetoes-un-security-council", note=_NOTE_WEB),),
         citation=CITATION_VETOES,
         columns={"year": "int", "date": "date", "month": "int", "draft": "str", "meeting_record": "str",
                  "agenda_item": "str", "crisis_topic": "str", "region": "str", "member_veto1": "str",
@@ -127,8 +174,8 @@ DATASETS = [
         table="unsc_meetings_1946_2019",
         source="unsc",
         path="unsc/meetings_1946_2019.parquet",
-        url=f"{_TONG}/sample_1946_2019.xlsx",
-        original="xlsx",
+        url=_QUICK,
+        downloads=(copy(f"{_TONG}/sample_1946_2019.xlsx", "xlsx", _TONG_COPY, note=_NOTE_WEB),),
         citation=CITATION_MEETINGS,
         columns={"year": "int", "date": "str", "topics": "str", "result": "str"},
         ranges={"year": (1946, 2100)},
@@ -139,8 +186,8 @@ DATASETS = [
         table="unsc_meetings_2000_2019",
         source="unsc",
         path="unsc/meetings_2000_2019.parquet",
-        url=f"{_TONG}/sample_2000_2019.xlsx",
-        original="xlsx",
+        url=_QUICK,
+        downloads=(copy(f"{_TONG}/sample_2000_2019.xlsx", "xlsx", _TONG_COPY, note=_NOTE_WEB),),
         citation=CITATION_MEETINGS,
         columns={"year": "int", "date": "str", "topics": "str", "result": "str"},
         ranges={"year": (1946, 2100)},
@@ -151,8 +198,8 @@ DATASETS = [
         table="unsc_failed_drafts",
         source="unsc",
         path="unsc/failed_drafts_votes_1947_2022.parquet",
-        url=f"{_TONG}/cleaned_data_unsc.xlsx",
-        original="xlsx",
+        url=_QUICK,
+        downloads=(copy(f"{_TONG}/cleaned_data_unsc.xlsx", "xlsx", _TONG_COPY, note=_NOTE_WEB),),
         citation=CITATION_FAILED,
         columns={"Meeting Number": "int", "Voting On": "str", "Year": "int", "Submitted By": "str",
                  "In Favor": "str", "Abstain": "str", "Against": "str", "For,Abstain,Against": "str"},
@@ -165,8 +212,8 @@ DATASETS = [
         table="unsc_failed_drafts_votes",
         source="unsc",
         path="unsc/failed_drafts_votes_1947_2022.parquet",
-        url=f"{_TONG}/cleaned_data_unsc.xlsx",
-        original="xlsx",
+        url=_QUICK,
+        downloads=(copy(f"{_TONG}/cleaned_data_unsc.xlsx", "xlsx", _TONG_COPY, note=_NOTE_WEB),),
         citation=CITATION_FAILED,
         columns={"Meeting Number": "int", "Voting On": "str", "Year": "int", "In Favor": "str", "Abstain": "str",
                  "Against": "str"},
@@ -181,8 +228,9 @@ DATASETS = [
         table="unsc_member_votes",
         source="unsc",
         path="unsc/sc_votes_by_member_1994_2025.parquet",
-        url=f"{_AGENT}/data/sc_voting.xlsx",
-        original="xlsx",
+        url="https://github.com/oliverunv/Voting-Agent",
+        downloads=(copy(f"{_AGENT}/data/sc_voting.xlsx", "xlsx", "GitHub oliverunv/Voting-Agent",
+                        read=_repair_dates, note=_NOTE_WEB),),
         citation=CITATION_MEMBERS,
         columns={"Year": "int", "date_raw": "datetime", "Resolution": "str", "Meeting": "str", "Draft": "str",
                  "Agenda item": "str", "Category": "str", "Region": "str", "Submitted by": "str",
