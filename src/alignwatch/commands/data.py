@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 from typing import Annotated
 
 import pandas as pd
@@ -298,7 +299,10 @@ def sources_cmd(
     def publisher_of(table: str) -> str:  # a mirror file: its dataset's declared publisher
         ds = declared.get(table)
         dls = downloads_of(ds) if ds is not None else ()
-        return dls[0].publisher if dls else ("compiled for alignwatch (mirror only)" if ds is not None else "")
+        if dls or ds is None:
+            return dls[0].publisher if dls else ""
+        packaged = Path(ds.path).is_absolute()  # a curated table shipped inside the package
+        return "curated table packaged with alignwatch" if packaged else "compiled for alignwatch (mirror only)"
 
     prov["publisher"] = [p if isinstance(p, str) and p else publisher_of(t)
                          for t, p in zip(prov["table"], prov["publisher"])]

@@ -24,6 +24,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from . import catalogue
+from .publishers import copy
 from .base import CountryCol, Dataset, RowProblem
 
 CITATION = (
@@ -125,8 +127,11 @@ DATASETS = [
         table="sipri_transfers",
         source="arms",
         path="arms/sipri_trade_register_1950_2024.parquet",
-        url=f"{_SNAPSHOT}/data/trade-register.csv",
-        original="csv",
+        url="https://www.sipri.org/databases/armstransfers",
+        downloads=(catalogue.SIPRI_TRADE_REGISTER,
+                   copy(f"{_SNAPSHOT}/data/trade-register.csv", "csv", "GitHub Aditya-1711/SIPRI-Military-Data-Project",
+                        note="the uploader removed SIPRI's preamble; four deals with line-broken comments need the "
+                             "mirror's repair")),
         citation=CITATION,
         columns={"Recipient": "str", "Supplier": "str", "Year of order": "int", "Number ordered": "int",
                  "Weapon designation": "str", "Weapon description": "str", "Number delivered": "int",

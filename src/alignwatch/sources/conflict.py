@@ -16,6 +16,8 @@ archive).
 
 from __future__ import annotations
 
+from . import catalogue
+from .publishers import copy, publisher, read_member
 from .base import CountryCol, Dataset
 
 _COW = "https://correlatesofwar.org/wp-content/uploads"
@@ -46,8 +48,10 @@ DATASETS = [
         table="cow_war_participants",
         source="conflict",
         path="conflict/cow_interstate_war_v4_participants.parquet",
-        url=f"{_COW}/Inter-StateWarData_v4.0.csv",
-        original="csv",
+        url="https://correlatesofwar.org/data-sets/cow-war/",
+        downloads=(catalogue.COW_WAR_PARTICIPANTS,
+                   copy("https://github.com/brickleq/CoW/raw/17f01c9ab60df6033b4508939fb55b749b23fac0/Resources/Inter-StateWarData_v4.0.csv", "csv", "GitHub brickleq/CoW",
+                        read=catalogue.read_cr_csv)),
         citation=WARS,
         columns={"WarNum": "int", "WarName": "str", "WarType": "int", "ccode": "int", "StateName": "str",
                  "Side": "int", **{c: "int" for c in _DATE_PARTS}, "Initiator": "int", "Outcome": "int",
@@ -66,8 +70,11 @@ DATASETS = [
         table="cow_war_directed_dyads",
         source="conflict",
         path="conflict/cow_directed_dyadic_war_2018.parquet",
-        url=f"{_COW}/Dyadic-Interstate-War-Dataset.zip",
-        original="zip",
+        url="https://correlatesofwar.org/data-sets/cow-war/",
+        downloads=(publisher(f"{_COW}/Dyadic-Interstate-War-Dataset.zip", "zip", catalogue.COW,
+                             read=read_member("*directed_dyadic_war.csv", "csv")),
+                   copy("https://github.com/brickleq/CoW/raw/17f01c9ab60df6033b4508939fb55b749b23fac0/Resources/Dyadic%20Interstate%20War%20Dataset/directed_dyadic_war.csv", "csv",
+                        "GitHub brickleq/CoW")),
         citation=DYADIC_WARS,
         columns={"warnum": "int", "disno": "int", "statea": "int", "stateb": "int", "year": "int",
                  "warstrtyr": "int", "warendyr": "int", "wardyadrolea": "int", "wardyadroleb": "int",
@@ -85,8 +92,8 @@ DATASETS = [
         table="cow_mid_participants",
         source="conflict",
         path="conflict/cow_mid5_participants.parquet",
-        url=f"{_COW}/MID-5-Data-and-Supporting-Materials.zip",
-        original="zip",
+        url="https://correlatesofwar.org/data-sets/mids/",
+        downloads=(catalogue.COW_MID_PARTICIPANTS, copy("https://github.com/tbrown122387/r_and_python_book/raw/5306182e07baf6f6f565a203db39d8434328aea6/data/MIDB%205.0.csv", "csv", "GitHub tbrown122387/r_and_python_book")),
         citation=MID5,
         columns={"dispnum": "int", "stabb": "str", "ccode": "int", "stday": "int", "stmon": "int", "styear": "int",
                  "endday": "int", "endmon": "int", "endyear": "int", "sidea": "int", "revstate": "int",
@@ -105,8 +112,8 @@ DATASETS = [
         table="cow_mid_disputes",
         source="conflict",
         path="conflict/cow_mid5_disputes.parquet",
-        url=f"{_COW}/MID-5-Data-and-Supporting-Materials.zip",
-        original="zip",
+        url="https://correlatesofwar.org/data-sets/mids/",
+        downloads=(catalogue.COW_MID_DISPUTES, copy("https://github.com/tbrown122387/r_and_python_book/raw/5306182e07baf6f6f565a203db39d8434328aea6/data/MIDA%205.0.csv", "csv", "GitHub tbrown122387/r_and_python_book")),
         citation=MID5,
         columns={"dispnum": "int", "styear": "int", "endyear": "int", "outcome": "int", "settle": "int",
                  "fatality": "int", "hiact": "int", "hostlev": "int", "recip": "int", "numa": "int", "numb": "int"},

@@ -10,6 +10,8 @@ stated gap). In 1950-1965 every present mission is coded 9 (the sources did not 
 
 from __future__ import annotations
 
+from . import catalogue
+from .publishers import copy, read_member
 from .base import CountryCol, Dataset
 
 CITATION = (
@@ -25,8 +27,11 @@ DATASETS = [
         table="cow_diplomatic_exchange",
         source="diplomacy",
         path="diplomacy/cow_diplomatic_exchange_2006v1.parquet",
-        url="https://correlatesofwar.org/wp-content/uploads/Diplomatic_Exchange_2006v1.csv",
-        original="csv",
+        url="https://correlatesofwar.org/data-sets/diplomatic-exchange/",
+        downloads=(catalogue.COW_DIPLOMATIC_EXCHANGE,
+                   copy("https://github.com/chsuong/chronos_data_intro/raw/8310571ce73fa1e646651d1cb3d98543c394baba/"
+                        "external_data/bayer_2006.zip", "zip", "GitHub chsuong/chronos_data_intro",
+                        read=read_member("*Diplomatic_Exchange_2006v1.csv", "csv"))),
         citation=CITATION,
         columns={"ccode1": "int", "ccode2": "int", "year": "int", "DR_at_1": "int", "DR_at_2": "int", "DE": "int"},
         key=("ccode1", "ccode2", "year"),
