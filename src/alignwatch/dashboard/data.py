@@ -7,8 +7,10 @@ dashboard and ``alignwatch report`` cannot disagree. Two cache levels make inter
 * an in-process LRU keyed by the view (states, years) — the weights are fixed per server — so repeated views and
   many clients cost a dictionary lookup; a view is computed once even when several requests ask for it at the same
   time (single flight), because one DuckDB connection serves one statement at a time;
-* ``_cache_dash_*`` tables in the warehouse (via :func:`alignwatch.warehouse.cached`) where the warehouse can be
-  written, so a restarted server does not recompute; the next ingest drops them.
+* the derived tables behind each view (index, family panel, periods, notes) and the measures' own derived caches,
+  kept in the server's memory (a ``Warehouse(cache="memory")``, via :func:`alignwatch.warehouse.cached`): the
+  dashboard opens the warehouse read-only and never writes to it. ``_cache_*`` tables that the CLI left in the file
+  are read; a replaced file (an ingest) drops everything.
 
 Every user value (URL query, dropdown, slider) passes :func:`make_view` / :func:`parse_query` first: unknown states,
 reversed or out-of-range years, odd characters and oversized input become one :class:`UsageError` with a clear
@@ -38,7 +40,7 @@ import plotly.graph_objects as go
 from .. import __version__, config, states as st
 from .. import index as idx
 from ..errors import AlignwatchError, UsageError, WarehouseError
-from ..warehouse import CACHE_PREFIX, Warehouse, cached
+from ..warehouse import Warehouse, cached
 
 log = logging.getLogger(__name__)
 
@@ -268,16 +270,14 @@ class _Failure:
 class Data:
     """Cached access to everything the dashboard shows, for one warehouse and one set of weights.
 
-    ``write_cache=False`` never writes to the warehouse (tests and benchmarks on a shared, read-only file);
-    it still reads ``_cache_dash_*`` tables that a writable run left there.
+    The warehouse is only read: derived tables live in this process (see the module's docstring).
     """
 
-    def __init__(self, db=None, weights=None, *, write_cache: bool = True, replicates: int | None = None,
+    def __init__(self, db=None, weights=None, *, replicates: int | None = None,
                  maxsize: int = 64):
         self.path = config.db_path(db)
         self.weights = weights if isinstance(weights, idx.Weights) else idx.load_weights(weights)
         self.replicates = replicates
-        self.write_cache = write_cache
         self.maxsize = maxsize
         self._wh: Warehouse | None = None
         self._lock = threading.RLock()  # one DuckDB connection: one statement (and one compute) at a time
@@ -293,7 +293,7 @@ class Data:
     @property
     def wh(self) -> Warehouse:
         if self._wh is None:
-            self._wh = Warehouse(self.path)
+            self._wh = Warehouse(self.path, cache="memory")
         return self._wh
 
     def close(self) -> None:
@@ -356,11 +356,8 @@ class Data:
         return f"dash_v1_{kind}_{h}_{part}"
 
     def _persist(self, name: str, make: Callable[[], pd.DataFrame]) -> pd.DataFrame:
-        """A derived table from the warehouse cache, else computed (and stored when writing is allowed)."""
-        if self.write_cache:
-            return cached(self.wh, name, make)
-        full = CACHE_PREFIX + name
-        return self.wh.df(full) if self.wh.has(full) else make()
+        """A derived table, computed once per warehouse file and kept in memory (never written to the file)."""
+        return cached(self.wh, name, make)
 
     # --------------------------------------------------------------------------- the index
 
@@ -575,8 +572,7 @@ class Data:
         from .. import network
 
         bloc = list(view.states) if len(view.states) >= 3 else list(network.DEFAULT_BLOC)
-        kw = {"cache": self.write_cache} if _takes(network.agreement_panel, "cache") else {}
-        panel = network.agreement_panel(self.wh, view.years, **kw)
+        panel = network.agreement_panel(self.wh, view.years)  # cached in memory: self.wh never writes
         coh = network.cohesion(panel, bloc)
         return {"figure": plain(_cohesion_figure(coh, bloc, view)), "rows": _records(coh, 3), "bloc": bloc,
                 "note": "Network figures module not available in this build: bloc cohesion shown instead."}
