@@ -423,6 +423,17 @@ def test_server_limits_and_assets(client):
     assert client.get("/").headers["X-Content-Type-Options"] == "nosniff"
 
 
+@pytest.mark.parametrize("body", [b"not json", b"[1, 2]", b"{}", b'{"output": "nope.children"}',
+                                  b'{"output": "index-graph.figure", "inputs": 7}',
+                                  b'{"output": "index-graph.figure", "inputs": [{"id": "x", "property": "y"}]}'])
+def test_malformed_callback_body_is_400(client, body):
+    cb = _callback(client, "index-graph.figure")
+    if body.startswith(b'{"output": "index-graph.figure"'):
+        body = body.replace(b'"index-graph.figure"', json.dumps(cb["output"]).encode())
+    r = client.post("/_dash-update-component", data=body, content_type="application/json")
+    assert r.status_code == 400 and b"malformed callback request" in r.data and b"Traceback" not in r.data
+
+
 # ---------------------------------------------------------------------------------------- alignwatch serve
 
 

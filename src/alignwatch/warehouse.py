@@ -171,7 +171,7 @@ def _connect_read_only(path: Path) -> duckdb.DuckDBPyConnection:
                 try:
                     if recover_wal(path, notify=notify):
                         continue
-                except (Busy, WarehouseError):
+                except (WarehouseError, OSError):  # busy, or a read-only place: say what to do instead
                     pass
             hint = None
             if "WAL" in msg:
@@ -289,8 +289,14 @@ def ingest(
             raise _os_error(e, db, existed) from None
         located = [(ds, base.locate(ds)) for ds in datasets]
         digests = [base.sha256(path) for _, path in located]  # outside the lock: reading inputs writes nothing
-        with WriterLock(db, wait=wait, on_wait=on_wait, purpose="ingest"):
+        try:
+            lock = WriterLock(db, wait=wait, on_wait=on_wait, purpose="ingest").acquire()
+        except OSError as e:  # the lock file cannot be created: a read-only file system, no permission
+            raise _os_error(e, db, existed) from None
+        try:
             return _ingest_locked(located, digests, db, force, progress)
+        finally:
+            lock.release()
     except (KeyboardInterrupt, duckdb.InterruptException):
         raise Interrupted(f"interrupted; {_unchanged(db, existed)}") from None
 

@@ -41,7 +41,9 @@ def command_line(argv: list[str] | None = None) -> str:
     prog = Path(argv[0]).name
     if prog in ("__main__.py", "cli.py") or prog.startswith("alignwatch"):
         prog = "alignwatch"
-    text = shlex.join([prog, *argv[1:]])
+    elif prog == "-c":
+        prog = "python -c"
+    text = " ".join([prog, shlex.join(argv[1:])]).strip()
     return text if len(text) <= 120 else text[:117] + "..."
 
 
@@ -96,24 +98,22 @@ class WriterLock:
         self._lock: filelock.BaseFileLock | None = None
 
     def acquire(self) -> WriterLock:
+        """Take the lock (waiting as configured). An OS error creating the lock file (a read-only file system,
+        no permission) propagates as OSError: the caller says what it leaves unchanged."""
         path = lock_path(self.db)
+        lock = filelock.FileLock(str(path), thread_local=False)
         try:
-            lock = filelock.FileLock(str(path), thread_local=False)
+            lock.acquire(timeout=0)
+        except filelock.Timeout:
+            if self.wait <= 0:
+                raise Busy(self.db, describe_owner(self.db), 0.0) from None
+            if self.on_wait is not None:
+                self.on_wait(f"waiting: warehouse {self.db} is being written by {describe_owner(self.db)}; "
+                             f"this {self.purpose} starts when it finishes (at most {self.wait:.0f} s)")
             try:
-                lock.acquire(timeout=0)
+                lock.acquire(timeout=self.wait, poll_interval=0.1)
             except filelock.Timeout:
-                if self.wait <= 0:
-                    raise Busy(self.db, describe_owner(self.db), 0.0) from None
-                if self.on_wait is not None:
-                    self.on_wait(f"waiting: warehouse {self.db} is being written by {describe_owner(self.db)}; "
-                                 f"this {self.purpose} starts when it finishes (at most {self.wait:.0f} s)")
-                try:
-                    lock.acquire(timeout=self.wait, poll_interval=0.1)
-                except filelock.Timeout:
-                    raise Busy(self.db, describe_owner(self.db), self.wait) from None
-        except OSError as e:
-            raise WarehouseError(f"cannot create the writer lock {path}: {e.strerror or e}; "
-                                 "the warehouse is unchanged") from None
+                raise Busy(self.db, describe_owner(self.db), self.wait) from None
         self._lock = lock
         try:
             tmp = _owner_path(self.db).with_name(_owner_path(self.db).name + f".{os.getpid()}")
@@ -146,6 +146,6 @@ class Busy(WarehouseError):
 
     def __init__(self, db: Path, owner: str, waited: float):
         self.owner = owner
-        after = f" after waiting {waited:.0f} s" if waited else ""
+        after = f" after waiting {waited:.3g} s" if waited else ""
         super().__init__(f"warehouse {db} is being written by {owner}; gave up{after}, nothing was changed",
                          hint="run again when it has finished (ALIGNWATCH_LOCK_TIMEOUT sets how long to wait)")

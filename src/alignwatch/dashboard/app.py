@@ -7,13 +7,18 @@ event loop, with a bounded pool of worker threads, a cap on open connections and
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
+import hashlib
 import logging
+import threading
+from collections import OrderedDict
 
 import dash
 import flask
 import plotly.offline
 
+from ..errors import AlignwatchError
 from . import callbacks, layout
 from .data import Data
 
@@ -54,6 +59,8 @@ def create_app(db=None, *, weights=None, data: Data | None = None) -> dash.Dash:
         resp.headers["Cache-Control"] = "public, max-age=86400"
         return resp
 
+    responses = ResponseCache()
+
     @server.before_request
     def check_callback_body():
         if flask.request.path != CALLBACK_PATH or flask.request.method != "POST":
@@ -61,7 +68,12 @@ def create_app(db=None, *, weights=None, data: Data | None = None) -> dash.Dash:
         problem = callback_body_problem(flask.request.get_json(force=True, silent=True), app.callback_map)
         if problem:
             return flask.Response(f"malformed callback request: {problem}\n", status=400, mimetype="text/plain")
-        return None
+        return responses.lookup(flask.request.get_data(), data)
+
+    @server.after_request
+    def keep_response(resp):
+        responses.store(resp)
+        return resp
 
     @server.after_request
     def headers(resp):
@@ -73,6 +85,65 @@ def create_app(db=None, *, weights=None, data: Data | None = None) -> dash.Dash:
     app.alignwatch_data = data
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per request would swamp the terminal
     return app
+
+
+class ResponseCache:
+    """The encoded answers to callback requests, by request body, for the current warehouse file and day.
+
+    A repeated view costs a dictionary lookup in :class:`Data`, but Dash still encodes its figures as JSON on every
+    request (about 3 ms for the index view, most of the server's time under load). Callbacks are functions of
+    their inputs and the warehouse, so an identical request body gets the identical bytes until an ingest replaces
+    the file (or the day changes: open year ranges end today). Answers that show a message (class ``alert``: an
+    error, possibly transient) are never kept. Bounded by total size, least recently used dropped first.
+    """
+
+    MAX_BYTES = 64 << 20
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._items: OrderedDict[bytes, bytes] = OrderedDict()
+        self._size = 0
+        self._token = None
+
+    def _current(self, data: Data):
+        try:
+            return (data.generation(), dt.date.today())
+        except AlignwatchError:
+            return None
+
+    def lookup(self, body: bytes, data: Data) -> flask.Response | None:
+        token = self._current(data)
+        key = hashlib.sha256(body).digest()
+        flask.g.alignwatch_key = (key, token)
+        with self._lock:
+            if token is None or token != self._token:
+                self._items.clear()
+                self._size = 0
+                self._token = token
+                return None
+            hit = self._items.get(key)
+            if hit is None:
+                return None
+            self._items.move_to_end(key)
+        flask.g.alignwatch_key = None  # answered from here: nothing to store
+        return flask.Response(hit, status=200, mimetype="application/json")
+
+    def store(self, resp: flask.Response) -> None:
+        """Keep the answer of a callback request that :meth:`lookup` saw and could not answer."""
+        key, token = flask.g.get("alignwatch_key") or (None, None)
+        if key is None or resp.status_code != 200 or resp.mimetype != "application/json" or resp.direct_passthrough:
+            return
+        out = resp.get_data()
+        if b'"alert"' in out or len(out) > self.MAX_BYTES // 8:
+            return
+        with self._lock:
+            if key in self._items or token != self._token:
+                return
+            self._items[key] = out
+            self._size += len(out)
+            while self._size > self.MAX_BYTES:
+                _, old = self._items.popitem(last=False)
+                self._size -= len(old)
 
 
 def _prop(item) -> tuple | None:

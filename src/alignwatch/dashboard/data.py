@@ -319,6 +319,11 @@ class Data:
                         self._memo.clear()
                     self._inode = inode
 
+    def generation(self) -> int:
+        """Which warehouse file the cached data belong to (its inode; an ingest's swap makes a new one)."""
+        self._fresh()
+        return self._inode
+
     def _get(self, key, compute: Callable):
         """Memoised ``compute()`` (LRU, single flight). A view that cannot be computed (no data for these states)
         is cached as its error too; a warehouse error is not (it may be transient)."""
