@@ -254,15 +254,28 @@ def test_csv_export_carries_periods_and_weights(wh, calls):
     assert set(fam["family"]) == {"unga", "treaties"} and set(fam["source"]) == {"src_unga", "src_treaties"}
 
 
-def test_read_only_layer_never_writes(wh, calls):
+def test_read_only_layer_never_writes(wh, calls, tmp_path, monkeypatch):
+    monkeypatch.setenv("ALIGNWATCH_CACHE", str(tmp_path / "cache"))
     before = os.stat(wh.path).st_mtime_ns
-    d = Data(wh.path)
-    first = d.index_view(PRK_RUS)
+    first = Data(wh.path).index_view(PRK_RUS)
     assert _cache_tables(wh.path) == [] and os.stat(wh.path).st_mtime_ns == before
     assert not list(wh.path.parent.glob(f"{wh.path.name}.wal"))
-    # derived tables are kept in memory: a new view object of the same Data does not recompute
-    d._memo.clear()
-    assert d.index_view(PRK_RUS)["latest"] == first["latest"] and len(calls) == 1
+    assert list((tmp_path / "cache" / "derived").glob("*.duckdb"))  # derived tables went to their own file
+
+
+def test_derived_cache_survives_a_restart(wh, calls, tmp_path, monkeypatch):
+    monkeypatch.setenv("ALIGNWATCH_CACHE", str(tmp_path / "cache"))
+    d = Data(wh.path)
+    first = d.index_view(PRK_RUS)
+    d.close()
+
+    def boom(*a, **k):
+        raise AssertionError("recomputed despite the cache")
+
+    monkeypatch.setattr(build, "compute", boom)
+    again = Data(wh.path).index_view(PRK_RUS)  # a new server reads the separate cache file
+    assert again["latest"] == first["latest"] and again["periods"] == first["periods"]
+    assert again["index_fig"]["data"][1]["y"] == first["index_fig"]["data"][1]["y"]
 
 
 def test_one_compute_for_simultaneous_requests(wh, monkeypatch):

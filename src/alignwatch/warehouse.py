@@ -25,6 +25,7 @@ import os
 import shutil
 import stat
 import sys
+import threading
 import time
 from collections import OrderedDict
 from collections.abc import Iterable
@@ -54,20 +55,38 @@ class Warehouse:
     """Read access to the warehouse. Measures take one of these (or Arrow tables), never file paths.
 
     ``cache`` says where :func:`cached` keeps derived results: ``"warehouse"`` (``_cache_*`` tables written into
-    the file under the writer lock; the CLI) or ``"memory"`` (this object only: the file is never written; the
-    dashboard). Both read ``_cache_*`` tables already in the file.
+    the file under the writer lock; the CLI), ``"separate"`` (a cache file of its own, :class:`SeparateCache`,
+    plus memory: the warehouse is never written, a restarted reader does not recompute; the dashboard) or
+    ``"memory"`` (this object only). All read ``_cache_*`` tables already in the warehouse.
     """
 
     MEMORY_ITEMS = 128  # derived results kept in memory at most (least recently used dropped first)
 
-    def __init__(self, path: str | os.PathLike | None = None, *, cache: str = "warehouse"):
-        if cache not in ("warehouse", "memory"):
-            raise ValueError(f"cache must be 'warehouse' or 'memory', not {cache!r}")
+    def __init__(self, path: str | os.PathLike | None = None, *, cache: str = "warehouse",
+                 cache_file: str | os.PathLike | None = None):
+        if cache not in ("warehouse", "memory", "separate"):
+            raise ValueError(f"cache must be 'warehouse', 'separate' or 'memory', not {cache!r}")
         self.path = config.db_path(path)
         self.cache = cache
         self._con: duckdb.DuckDBPyConnection | None = None
         self._opened: tuple | None = None  # identity of the file the connection reads (see _identity)
+        self._generation: str | None = None
         self._memory: OrderedDict[str, pd.DataFrame] = OrderedDict()
+        self._separate = SeparateCache(cache_file or SeparateCache.default_path(self.path)) \
+            if cache == "separate" else None
+
+    def generation(self) -> str:
+        """What the file holds, as a short hash: its provenance (tables, input sha256s, ingest times), which
+        changes with every ingest that loads anything; the file's identity where there is no provenance."""
+        if self._generation is None:
+            con = self.con
+            if self.has(PROVENANCE):
+                rows = con.execute(f'SELECT "table", sha256, CAST(ingested_at AS VARCHAR), version '
+                                   f'FROM {PROVENANCE} ORDER BY 1').fetchall()
+                self._generation = hashlib.sha256(repr(rows).encode()).hexdigest()[:16]
+            else:
+                self._generation = "file-" + "-".join(map(str, self._opened or ()))
+        return self._generation
 
     @property
     def con(self) -> duckdb.DuckDBPyConnection:
@@ -88,6 +107,9 @@ class Warehouse:
         if self._con is not None:
             self._con.close()
             self._con = None
+            self._generation = None
+        if self._separate is not None:
+            self._separate.close()
 
     def __enter__(self):
         return self
@@ -473,14 +495,19 @@ def cached(wh: Warehouse, key: str, compute, *, keep=lambda df: True) -> pd.Data
         return wh._memory[name].copy()
     if wh.has(name):
         return wh.df(name)
+    if wh._separate is not None:
+        hit = wh._separate.get(name, wh.generation())
+        if hit is not None:
+            _remember(wh, name, hit)
+            return hit
     opened = wh._opened
     df = compute()
     if not keep(df):
         return df
-    if wh.cache == "memory":
-        wh._memory[name] = df.copy()
-        while len(wh._memory) > wh.MEMORY_ITEMS:
-            wh._memory.popitem(last=False)
+    if wh.cache != "warehouse":
+        _remember(wh, name, df)
+        if wh._separate is not None:
+            wh._separate.put(name, df, wh.generation())
         return df
     wh.close()
     try:
@@ -499,3 +526,91 @@ def cached(wh: Warehouse, key: str, compute, *, keep=lambda df: True) -> pd.Data
     except (WarehouseError, duckdb.Error, OSError):
         pass  # busy (another writer), read by another process, read-only or full: no cache this time
     return df
+
+
+def _remember(wh: Warehouse, name: str, df: pd.DataFrame) -> None:
+    wh._memory[name] = df.copy()
+    while len(wh._memory) > wh.MEMORY_ITEMS:
+        wh._memory.popitem(last=False)
+
+
+class SeparateCache:
+    """Derived results in a DuckDB file of their own, for a reader that must not write the warehouse (the
+    dashboard: a shared or read-only warehouse), so that a restarted reader does not recompute them.
+
+    The file lives in the user's cache directory (``ALIGNWATCH_CACHE``), one per warehouse path, and is tagged with
+    the warehouse's :meth:`Warehouse.generation`: after an ingest its tables are dropped at the first write. One
+    process uses it at a time (DuckDB's own file lock); another process, or a file that cannot be opened, just
+    means memory only. Everything in it can be recomputed, so an unreadable file is deleted and started afresh.
+    """
+
+    def __init__(self, path: str | os.PathLike):
+        self.path = Path(path)
+        self._con: duckdb.DuckDBPyConnection | None = None
+        self._lock = threading.Lock()  # one DuckDB connection: one statement at a time
+        self._unusable = False
+
+    @staticmethod
+    def default_path(db: Path) -> Path:
+        key = hashlib.sha256(str(Path(db).expanduser().resolve()).encode()).hexdigest()[:16]
+        return config.cache_dir() / "derived" / f"{Path(db).stem}-{key}.duckdb"
+
+    def _connection(self) -> duckdb.DuckDBPyConnection | None:
+        if self._con is None and not self._unusable:
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                try:
+                    self._con = duckdb.connect(str(self.path))
+                except duckdb.Error as e:
+                    if "lock" in str(e).lower():  # another process's: memory only
+                        raise
+                    for stale in (self.path, _wal(self.path)):  # unreadable: it only held recomputable results
+                        stale.unlink(missing_ok=True)
+                    self._con = duckdb.connect(str(self.path))
+                self._con.execute("CREATE TABLE IF NOT EXISTS _meta (generation VARCHAR)")
+            except (duckdb.Error, OSError):
+                self._unusable = True
+                self.close()
+        return self._con
+
+    def _generation(self, con) -> str | None:
+        rows = con.execute("SELECT generation FROM _meta").fetchall()  # fetch all: leave no result open
+        return rows[0][0] if rows else None
+
+    def get(self, name: str, generation: str) -> pd.DataFrame | None:
+        with self._lock:
+            con = self._connection()
+            if con is None:
+                return None
+            try:
+                if self._generation(con) != generation or not con.execute(
+                        "SELECT table_name FROM information_schema.tables WHERE table_name = ?", [name]).fetchall():
+                    return None
+                return con.execute(f"SELECT * FROM {_ident(name)}").fetchdf()
+            except duckdb.Error:
+                return None
+
+    def put(self, name: str, df: pd.DataFrame, generation: str) -> None:
+        with self._lock:
+            con = self._connection()
+            if con is None:
+                return
+            try:
+                if self._generation(con) != generation:  # a new ingest: what was here is of the old file
+                    for (old,) in con.execute("SELECT table_name FROM information_schema.tables "
+                                              "WHERE table_name LIKE ?", [CACHE_PREFIX + "%"]).fetchall():
+                        con.execute(f"DROP TABLE {_ident(old)}")
+                    con.execute("DELETE FROM _meta")
+                    con.execute("INSERT INTO _meta VALUES (?)", [generation])
+                con.register("_incoming", df)
+                con.execute(f"CREATE OR REPLACE TABLE {_ident(name)} AS SELECT * FROM _incoming")
+                con.unregister("_incoming")
+                con.execute("CHECKPOINT")
+            except duckdb.Error:
+                pass  # full disk or the like: memory only for this result
+
+    def close(self) -> None:
+        with self._lock:
+            if self._con is not None:
+                self._con.close()
+                self._con = None

@@ -8,9 +8,10 @@ dashboard and ``alignwatch report`` cannot disagree. Two cache levels make inter
   many clients cost a dictionary lookup; a view is computed once even when several requests ask for it at the same
   time (single flight), because one DuckDB connection serves one statement at a time;
 * the derived tables behind each view (index, family panel, periods, notes) and the measures' own derived caches,
-  kept in the server's memory (a ``Warehouse(cache="memory")``, via :func:`alignwatch.warehouse.cached`): the
-  dashboard opens the warehouse read-only and never writes to it. ``_cache_*`` tables that the CLI left in the file
-  are read; a replaced file (an ingest) drops everything.
+  kept in memory and in a cache file of their own (a ``Warehouse(cache="separate")``, via
+  :func:`alignwatch.warehouse.cached`), so a restarted server does not recompute: the dashboard opens the warehouse
+  read-only and never writes to it. ``_cache_*`` tables that the CLI left in the warehouse are read; a replaced
+  file (an ingest) drops everything.
 
 Every user value (URL query, dropdown, slider) passes :func:`make_view` / :func:`parse_query` first: unknown states,
 reversed or out-of-range years, odd characters and oversized input become one :class:`UsageError` with a clear
@@ -270,7 +271,8 @@ class _Failure:
 class Data:
     """Cached access to everything the dashboard shows, for one warehouse and one set of weights.
 
-    The warehouse is only read: derived tables live in this process (see the module's docstring).
+    The warehouse is only read: derived tables live in memory and a cache file of their own (see the module's
+    docstring).
     """
 
     def __init__(self, db=None, weights=None, *, replicates: int | None = None,
@@ -293,7 +295,7 @@ class Data:
     @property
     def wh(self) -> Warehouse:
         if self._wh is None:
-            self._wh = Warehouse(self.path, cache="memory")
+            self._wh = Warehouse(self.path, cache="separate")
         return self._wh
 
     def close(self) -> None:
@@ -361,7 +363,7 @@ class Data:
         return f"dash_v1_{kind}_{h}_{part}"
 
     def _persist(self, name: str, make: Callable[[], pd.DataFrame]) -> pd.DataFrame:
-        """A derived table, computed once per warehouse file and kept in memory (never written to the file)."""
+        """A derived table, computed once per warehouse file and kept in the separate cache (never in the file)."""
         return cached(self.wh, name, make)
 
     # --------------------------------------------------------------------------- the index
@@ -577,7 +579,7 @@ class Data:
         from .. import network
 
         bloc = list(view.states) if len(view.states) >= 3 else list(network.DEFAULT_BLOC)
-        panel = network.agreement_panel(self.wh, view.years)  # cached in memory: self.wh never writes
+        panel = network.agreement_panel(self.wh, view.years)  # cached apart: self.wh never writes the warehouse
         coh = network.cohesion(panel, bloc)
         return {"figure": plain(_cohesion_figure(coh, bloc, view)), "rows": _records(coh, 3), "bloc": bloc,
                 "note": "Network figures module not available in this build: bloc cohesion shown instead."}
