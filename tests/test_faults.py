@@ -261,6 +261,18 @@ def _leave_wal(db: Path) -> None:
     assert Path(str(db) + ".wal").exists(), "expected a write-ahead log from the killed writer"
 
 
+def _swap_in_beside_an_old_wal(db: Path) -> None:
+    """What older versions did: a killed cache write leaves a log, then a new version of the file (one more
+    checkpoint) is swapped in beside it."""
+    other = db.with_name("other.duckdb")
+    shutil.copy2(db, other)
+    con = duckdb.connect(str(other))
+    con.execute("CREATE TABLE t_new AS SELECT 1 AS x")
+    con.close()
+    _leave_wal(db)
+    os.replace(other, db)
+
+
 def test_stale_wal_never_survives_a_swap(env, tmp_path):
     """Kill a cache write (its log stays), re-ingest, then read: the sequence that left an unopenable file."""
     from alignwatch.warehouse import Warehouse
@@ -282,19 +294,22 @@ def test_unreplayable_wal_is_set_aside(env, tmp_path, capsys):
 
     db = tmp_path / "w.duckdb"
     _setup(db)
-    other = tmp_path / "other.duckdb"
-    shutil.copy2(db, other)
-    con = duckdb.connect(str(other))  # the next version of the file (one more checkpoint)
-    con.execute("CREATE TABLE t_new AS SELECT 1 AS x")
-    con.close()
-    _leave_wal(db)
-    os.replace(other, db)  # the old swap: a new file, the old log
+    _swap_in_beside_an_old_wal(db)
     with Warehouse(db) as wh:
         assert "t_a" in wh.tables()
     line = _one_line(capsys.readouterr().err)
     assert line.startswith("warning: write-ahead log") and "set aside" in line
     assert _values(db) == {"t_a": (1.0, 50), "t_b": (2.0, 50)}
     assert list(tmp_path.glob("w.duckdb.wal.unreplayable-*"))
+
+
+def test_unreplayable_wal_is_set_aside_by_ingest(env, tmp_path, capsys):
+    db = tmp_path / "w.duckdb"
+    _setup(db)
+    _swap_in_beside_an_old_wal(db)
+    _setup(db, "t_a")  # under the writer lock, before reading the old hashes
+    assert "set aside" in _one_line(capsys.readouterr().err)
+    assert _values(db) == {"t_a": (1.0, 50), "t_b": (2.0, 50)} and not Path(str(db) + ".wal").exists()
 
 
 def test_sigkill_during_cache_write_then_ingest(env, tmp_path):

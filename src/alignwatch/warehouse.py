@@ -18,6 +18,7 @@ is unchanged.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import errno
 import hashlib
@@ -40,7 +41,7 @@ from . import __version__, config
 from .errors import Interrupted, WarehouseError
 from .sources import base
 from .sources.base import Dataset
-from .writelock import Busy, WriterLock, pid_alive
+from .writelock import WriterLock, pid_alive
 
 PROVENANCE = "_provenance"
 CACHE_PREFIX = "_cache_"
@@ -209,16 +210,16 @@ def notify(line: str) -> None:
     sys.stderr.flush()
 
 
-def recover_wal(db: Path, *, notify=notify) -> bool:
+def recover_wal(db: Path, *, notify=notify, locked: bool = False) -> bool:
     """Make sure ``<db>.wal`` belongs to ``db``: replay it into the file (checkpoint), or set it aside when it
     cannot be replayed (a log left by a killed cache write beside a file that an older alignwatch then replaced).
     Called under the writer lock by ingest, and by a reader whose open fails on the log. True when the file
     opens now. A log that a read-write open cannot reach because readers hold the file is left alone: readers
-    replay it themselves, and an ingest's swap removes it."""
+    replay it themselves, and an ingest's swap removes it. ``locked``: the caller holds the writer lock."""
     wal = _wal(db)
     if not wal.exists() or not db.exists():
         return False
-    with WriterLock(db, wait=0, purpose="recovery"):
+    with contextlib.nullcontext() if locked else WriterLock(db, wait=0, purpose="recovery"):
         if not wal.exists():
             return True
         try:
@@ -338,9 +339,7 @@ def _ingest_locked(located, digests, db: Path, force: bool, progress: bool) -> l
     for stale in _stale_copies(db):  # left by a killed ingest: its process is gone
         stale.unlink(missing_ok=True)
     try:
-        recover_wal(db)
-    except Busy:  # cannot happen (we hold the lock), kept for clarity
-        pass
+        recover_wal(db, locked=True)
     except OSError as e:
         raise _os_error(e, db, existed) from None
     previous = _previous_hashes(db)

@@ -415,8 +415,7 @@ def _check_finite(out: pa.Table, ds: Dataset, path: Path, *, file_rows: bool) ->
             value = col[i].as_py()
             where = "" if file_rows else " after reshaping"
             raise DataError(path, f"value {value!r}{where} is not a finite number; expected a number or an empty "
-                            "cell (declare the column in non_finite if the source means 'not recorded')",
-                            row=_row_label(path, i) if file_rows else None, column=f.name)
+                            "cell", row=_row_label(path, i) if file_rows else None, column=f.name)
 
 
 def _non_finite_to_null(out: pa.Table, ds: Dataset) -> pa.Table:
