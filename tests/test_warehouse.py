@@ -383,3 +383,23 @@ def test_cli_nan_in_parquet_is_exit_3_naming_file_and_column(mirror, tmp_path, m
     err = capsys.readouterr().err
     assert err.startswith(f"error: {mirror / 'a.parquet'}, row 1, column 'value': value nan is not a finite number")
     assert not (tmp_path / "w.duckdb").exists()
+
+
+def test_separate_cache_survives_a_restart_and_not_an_ingest(mirror, tmp_path):
+    db, cache = tmp_path / "w.duckdb", tmp_path / "derived.duckdb"
+    warehouse.ingest([_ds("t_a", "a.parquet")], db, progress=False)
+    before = os.stat(db).st_mtime_ns
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return pd.DataFrame({"x": [len(calls)]})
+
+    for _ in range(2):  # two "servers" one after the other
+        with Warehouse(db, cache="separate", cache_file=cache) as wh:
+            assert warehouse.cached(wh, "sep", compute)["x"].tolist() == [1]
+    assert len(calls) == 1 and os.stat(db).st_mtime_ns == before and not Warehouse(db).has("_cache_sep")
+    pd.DataFrame({"id": [9], "year": [2001], "value": [1.0]}).to_parquet(mirror / "a.parquet")
+    warehouse.ingest([_ds("t_a", "a.parquet")], db, progress=False)
+    with Warehouse(db, cache="separate", cache_file=cache) as wh:  # a new generation: computed again
+        assert warehouse.cached(wh, "sep", compute)["x"].tolist() == [2]
