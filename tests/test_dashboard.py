@@ -201,6 +201,12 @@ def _chronology():
     )
 
 
+@pytest.fixture(autouse=True)
+def _own_cache_dir(tmp_path, monkeypatch):
+    """The dashboard's separate derived cache goes to the user's cache dir: keep each test's apart."""
+    monkeypatch.setenv("ALIGNWATCH_CACHE", str(tmp_path / "cache"))
+
+
 @pytest.fixture
 def wh(tiny_wh):
     return tiny_wh(**_chronology())
@@ -254,8 +260,7 @@ def test_csv_export_carries_periods_and_weights(wh, calls):
     assert set(fam["family"]) == {"unga", "treaties"} and set(fam["source"]) == {"src_unga", "src_treaties"}
 
 
-def test_read_only_layer_never_writes(wh, calls, tmp_path, monkeypatch):
-    monkeypatch.setenv("ALIGNWATCH_CACHE", str(tmp_path / "cache"))
+def test_read_only_layer_never_writes(wh, calls, tmp_path):
     before = os.stat(wh.path).st_mtime_ns
     first = Data(wh.path).index_view(PRK_RUS)
     assert _cache_tables(wh.path) == [] and os.stat(wh.path).st_mtime_ns == before
@@ -263,8 +268,7 @@ def test_read_only_layer_never_writes(wh, calls, tmp_path, monkeypatch):
     assert list((tmp_path / "cache" / "derived").glob("*.duckdb"))  # derived tables went to their own file
 
 
-def test_derived_cache_survives_a_restart(wh, calls, tmp_path, monkeypatch):
-    monkeypatch.setenv("ALIGNWATCH_CACHE", str(tmp_path / "cache"))
+def test_derived_cache_survives_a_restart(wh, calls, monkeypatch):
     d = Data(wh.path)
     first = d.index_view(PRK_RUS)
     d.close()
