@@ -229,6 +229,7 @@ def test_second_ingest_gives_up_in_one_line(env, tmp_path):
         line = _error_line(r.stderr)
         assert f"is being written by pid {first.pid} (python -c lib-ingest" in line and "nothing was changed" in line
         assert sum(ln.startswith("waiting:") for ln in r.stderr.splitlines()) == 1
+        assert _snapshot(db) == before  # readers keep working during the ingest: the old file until the swap
     finally:
         first.kill()
         first.communicate(timeout=60)
