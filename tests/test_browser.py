@@ -37,7 +37,7 @@ def server(real_wh, tmp_path_factory):
     log = tmp_path_factory.mktemp("serve") / "serve.log"
     with open(log, "w") as err:
         proc = subprocess.Popen([sys.executable, "-m", "alignwatch", "serve", "--host", "127.0.0.1", "--port",
-                                 str(port), "--db", str(real_wh.path), "--no-warm", "--no-write-cache"],
+                                 str(port), "--db", str(real_wh.path), "--no-warm"],
                                 stdout=err, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:

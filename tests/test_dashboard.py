@@ -201,6 +201,12 @@ def _chronology():
     )
 
 
+@pytest.fixture(autouse=True)
+def _own_cache_dir(tmp_path, monkeypatch):
+    """The dashboard's separate derived cache goes to the user's cache dir: keep each test's apart."""
+    monkeypatch.setenv("ALIGNWATCH_CACHE", str(tmp_path / "cache"))
+
+
 @pytest.fixture
 def wh(tiny_wh):
     return tiny_wh(**_chronology())
@@ -219,7 +225,7 @@ def _cache_tables(path) -> list[str]:
 
 
 def test_index_view_calls_the_report_compute_once(wh, calls):
-    d = Data(wh.path, write_cache=False)
+    d = Data(wh.path)
     v = d.index_view(PRK_RUS)
     assert calls == [("PRK", ["RUS"], (1991, 2025))]
     assert v["title"] == "North Korea with Russia, 1991–2025" and v["query"] == PRK_RUS.query
@@ -231,7 +237,7 @@ def test_index_view_calls_the_report_compute_once(wh, calls):
 
 
 def test_treaties_listed_and_marked(wh, calls):
-    v = Data(wh.path, write_cache=False).index_view(PRK_RUS)
+    v = Data(wh.path).index_view(PRK_RUS)
     tr = pd.DataFrame(v["treaties"])
     # signed before the range and possibly in force: listed; SUN is RUS (continuity); CHN's treaty is not this dyad
     assert tr["date"].tolist() == ["1961-07-06", "2000-02-09", "2024-06-19"]
@@ -243,32 +249,35 @@ def test_treaties_listed_and_marked(wh, calls):
 
 
 def test_csv_export_carries_periods_and_weights(wh, calls):
-    df = Data(wh.path, write_cache=False).index_csv(PRK_RUS)
+    df = Data(wh.path).index_csv(PRK_RUS)
     assert len(df) == 35 and df["year"].tolist() == list(range(1991, 2026))
     assert (df.loc[df.year <= 2008, "period_label"] == "alignment").all()
     assert (df.loc[df.year >= 2009, "period_label"] == "entanglement").all()
     assert df.loc[df.year == 2009, "period"].item() == "2009–2025"
     assert df.loc[df.year == 2001, "composite"].item() == pytest.approx(1.0)
     assert (df["weights"] == "weights.toml (default)").all()
-    fam = Data(wh.path, write_cache=False).panel_csv(PRK_RUS)
+    fam = Data(wh.path).panel_csv(PRK_RUS)
     assert set(fam["family"]) == {"unga", "treaties"} and set(fam["source"]) == {"src_unga", "src_treaties"}
 
 
-def test_read_only_layer_never_writes(wh, calls):
+def test_read_only_layer_never_writes(wh, calls, tmp_path):
     before = os.stat(wh.path).st_mtime_ns
-    Data(wh.path, write_cache=False).index_view(PRK_RUS)
+    first = Data(wh.path).index_view(PRK_RUS)
     assert _cache_tables(wh.path) == [] and os.stat(wh.path).st_mtime_ns == before
+    assert not list(wh.path.parent.glob(f"{wh.path.name}.wal"))
+    assert list((tmp_path / "cache" / "derived").glob("*.duckdb"))  # derived tables went to their own file
 
 
-def test_warehouse_cache_survives_a_restart(wh, calls, monkeypatch):
-    first = Data(wh.path, write_cache=True).index_view(PRK_RUS)
-    assert len(calls) == 1 and len(_cache_tables(wh.path)) == 4
+def test_derived_cache_survives_a_restart(wh, calls, monkeypatch):
+    d = Data(wh.path)
+    first = d.index_view(PRK_RUS)
+    d.close()
 
     def boom(*a, **k):
         raise AssertionError("recomputed despite the cache")
 
     monkeypatch.setattr(build, "compute", boom)
-    again = Data(wh.path, write_cache=False).index_view(PRK_RUS)  # a new process reads the tables
+    again = Data(wh.path).index_view(PRK_RUS)  # a new server reads the separate cache file
     assert again["latest"] == first["latest"] and again["periods"] == first["periods"]
     assert again["index_fig"]["data"][1]["y"] == first["index_fig"]["data"][1]["y"]
 
@@ -282,7 +291,7 @@ def test_one_compute_for_simultaneous_requests(wh, monkeypatch):
         return _fake_context(*args, **kw)
 
     monkeypatch.setattr(build, "compute", slow)
-    d = Data(wh.path, write_cache=False)
+    d = Data(wh.path)
     out = []
     threads = [threading.Thread(target=lambda: out.append(d.index_view(PRK_RUS)["latest"])) for _ in range(8)]
     for t in threads:
@@ -300,7 +309,7 @@ def test_failures_are_cached_and_reingest_clears_everything(wh, monkeypatch, tmp
         raise UsageError("no measure family has data for these states")
 
     monkeypatch.setattr(build, "compute", none)
-    d = Data(wh.path, write_cache=False)
+    d = Data(wh.path)
     for _ in range(3):
         with pytest.raises(UsageError, match="no measure family"):
             d.index_view(PRK_RUS)
@@ -315,7 +324,7 @@ def test_failures_are_cached_and_reingest_clears_everything(wh, monkeypatch, tmp
 
 
 def test_missing_modules_and_tables_are_notes_not_errors(wh, calls, monkeypatch):
-    d = Data(wh.path, write_cache=False)
+    d = Data(wh.path)
     items = d.families_view(PRK_RUS)
     assert items[0]["title"].startswith("PRK–RUS: every measure family") and "figure" in items[0]
     notes = {i["title"]: i["note"] for i in items if "note" in i}
@@ -324,9 +333,9 @@ def test_missing_modules_and_tables_are_notes_not_errors(wh, calls, monkeypatch)
     assert notes["PRK–RUS: leader meetings"].endswith("the server log has the details.")
     assert all("not available" in n.lower() for n in notes.values())
     monkeypatch.setattr(dd, "_optional", lambda *a: None)
-    assert Data(wh.path, write_cache=False).redlines_view(PRK_RUS) == {
+    assert Data(wh.path).redlines_view(PRK_RUS) == {
         "note": "Red-lines module not available in this build."}
-    assert Data(wh.path, write_cache=False).claims_view() == {"note": "Claims module not available in this build."}
+    assert Data(wh.path).claims_view() == {"note": "Claims module not available in this build."}
 
 
 # ----------------------------------------------------------------------------------- callbacks over HTTP
@@ -351,7 +360,7 @@ def _post(client, cb: dict, values: dict, changed: list[str]):
 
 @pytest.fixture
 def client(wh, calls):
-    app = create_app(wh.path, write_cache=False)
+    app = create_app(wh.path)
     return app.server.test_client()
 
 
@@ -382,7 +391,7 @@ def test_internal_error_shows_no_details(wh, monkeypatch):
         raise RuntimeError("secret /home/x/path")
 
     monkeypatch.setattr(build, "compute", bug)
-    c = create_app(wh.path, write_cache=False).server.test_client()
+    c = create_app(wh.path).server.test_client()
     r = _post(c, _callback(c, "index-graph.figure"), {"url.search": PRK_RUS.query}, ["url.search"])
     text = json.dumps(r.get_json())
     assert r.status_code == 200 and "Internal error" in text and "RuntimeError" in text
@@ -431,6 +440,17 @@ def test_server_limits_and_assets(client):
     assert client.get("/").headers["X-Content-Type-Options"] == "nosniff"
 
 
+@pytest.mark.parametrize("body", [b"not json", b"[1, 2]", b"{}", b'{"output": "nope.children"}',
+                                  b'{"output": "index-graph.figure", "inputs": 7}',
+                                  b'{"output": "index-graph.figure", "inputs": [{"id": "x", "property": "y"}]}'])
+def test_malformed_callback_body_is_400(client, body):
+    cb = _callback(client, "index-graph.figure")
+    if body.startswith(b'{"output": "index-graph.figure"'):
+        body = body.replace(b'"index-graph.figure"', json.dumps(cb["output"]).encode())
+    r = client.post("/_dash-update-component", data=body, content_type="application/json")
+    assert r.status_code == 400 and b"malformed callback request" in r.data and b"Traceback" not in r.data
+
+
 # ---------------------------------------------------------------------------------------- alignwatch serve
 
 
@@ -454,14 +474,13 @@ def _free_port() -> int:
 
 
 def test_serve_warns_when_not_loopback(wh, monkeypatch, capsys):
-    import dash
+    from alignwatch.dashboard import app as dashboard_app
 
     ran = []
-    monkeypatch.setattr(dash.Dash, "run", lambda self, **kw: ran.append(kw))
-    rc = main(["serve", "--host", "0.0.0.0", "--port", str(_free_port()), "--db", str(wh.path), "--no-warm",
-               "--no-write-cache"])
+    monkeypatch.setattr(dashboard_app, "serve", lambda app, host, port, **kw: ran.append({"host": host, **kw}))
+    rc = main(["serve", "--host", "0.0.0.0", "--port", str(_free_port()), "--db", str(wh.path), "--no-warm"])
     err = capsys.readouterr().err
-    assert rc == 0 and ran and ran[0]["host"] == "0.0.0.0" and ran[0]["debug"] is False
+    assert rc == 0 and ran and ran[0]["host"] == "0.0.0.0" and ran[0]["threads"] == 8
     assert "warning: --host 0.0.0.0 is not a loopback address" in err
 
 
@@ -480,7 +499,7 @@ def test_serve_bad_arguments_exit_codes(wh, capsys):
 def test_serve_answers_on_loopback(wh):
     port = _free_port()
     proc = subprocess.Popen([sys.executable, "-m", "alignwatch", "serve", "--port", str(port), "--db", str(wh.path),
-                             "--no-warm", "--no-write-cache"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+                             "--no-warm"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
         for _ in range(200):
             try:
@@ -507,7 +526,7 @@ def test_real_prk_rus_view_matches_the_index(real_wh):
     from alignwatch import index as idx
 
     view = View(("PRK", "RUS"), (2015, 2025))
-    d = Data(real_wh.path, write_cache=False)
+    d = Data(real_wh.path)
     v = d.index_view(view)
     tr = pd.DataFrame(v["treaties"])
     assert ((tr["date"] == "2024-06-19") & tr["event"].str.contains("Comprehensive Strategic Partnership")).any()
@@ -551,14 +570,14 @@ def test_cli_bad_input_is_a_message_and_an_exit_code(wh, capsys, argv, code, say
 @given(cmd=hs.sampled_from(["dyad", "index", "periods", "serve", "states"]), a=TEXT, b=TEXT,
        first=hs.one_of(TEXT, hs.integers(-10**5, 10**5).map(str)))
 def test_cli_fuzz_every_argument(tiny_wh, monkeypatch, capsys, cmd, a, b, first):
-    import dash
+    from alignwatch.dashboard import app as dashboard_app
 
-    monkeypatch.setattr(dash.Dash, "run", lambda self, **kw: None)  # a valid `serve` must not block
+    monkeypatch.setattr(dashboard_app, "serve", lambda *a, **kw: None)  # a valid `serve` must not block
     db = str(tiny_wh().path)  # empty warehouse: a valid request ends in exit code 4, fast
     argv = {"dyad": ["dyad", a, b, "--from", first, "--db", db],
             "index": ["index", f"{a},{b}", "--to", first, "--db", db],
             "periods": ["periods", a, b, "--from", first, "--db", db],
-            "serve": ["serve", "--host", a, "--port", first, "--db", db, "--no-warm", "--no-write-cache"],
+            "serve": ["serve", "--host", a, "--port", first, "--db", db, "--no-warm"],
             "states": ["states", "--resolve", a]}[cmd]
     if any("\x00" in v for v in argv):
         return  # an OS argv cannot carry NUL

@@ -2,21 +2,27 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import errno
 import os
 import signal
 import subprocess
 import sys
 import textwrap
 import time
+from pathlib import Path
 
 import duckdb
+import numpy as np
 import pandas as pd
 import pytest
 
 from alignwatch import warehouse
-from alignwatch.errors import DataError
+from alignwatch.errors import DataError, Interrupted, WarehouseError
+from alignwatch.sources import base
 from alignwatch.sources.base import Dataset
 from alignwatch.warehouse import Warehouse
+from alignwatch.writelock import Busy, WriterLock
 
 
 def _ds(table: str, path: str, **kw) -> Dataset:
@@ -153,3 +159,247 @@ def test_cached_results_are_dropped_by_the_next_ingest(mirror, tmp_path):
     warehouse.ingest([_ds("t_a", "a.parquet")], db, progress=False)
     with Warehouse(db) as wh2:
         assert not wh2.has("_cache_demo")
+
+
+# ------------------------------------------------------------------------------------- validation of inputs
+
+
+def _tiny(tmp_path, name="x.parquet", **cols):
+    path = tmp_path / name
+    pd.DataFrame(cols).to_parquet(path) if name.endswith(".parquet") else pd.DataFrame(cols).to_csv(path, index=False)
+    return path
+
+
+def _plain(**kw) -> Dataset:
+    return Dataset(table="t_x", source="test", path="x", url=None, citation="test fixture",
+                   columns={"id": "int", "year": "int", "value": "float"}, **kw)
+
+
+@pytest.mark.parametrize("bad", [float("nan"), float("inf"), float("-inf")])
+def test_non_finite_float_is_refused_naming_file_row_and_column(tmp_path, bad):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    path = tmp_path / "x.parquet"
+    pq.write_table(pa.table({"id": [1, 2, 3], "year": [2000, 2001, 2002], "value": [1.0, bad, 2.0]}), path)
+    with pytest.raises(DataError) as e:
+        base.load(_plain(key=("id",)), path)
+    assert "x.parquet" in str(e.value) and e.value.column == "value" and e.value.row == 1
+    assert "not a finite number" in str(e.value)
+
+
+def test_declared_non_finite_is_stored_as_null(tmp_path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    path = tmp_path / "x.parquet"
+    pq.write_table(pa.table({"id": [1, 2, 3], "year": [2000, 2001, 2002], "value": [1.0, float("nan"), np.inf]}),
+                   path)
+    out = base.load(_plain(key=("id",), non_finite=frozenset({"value"})), path)
+    assert out["value"].to_pylist() == [1.0, None, None]
+
+
+def test_inf_in_csv_is_refused(tmp_path):
+    path = tmp_path / "x.csv"
+    path.write_text("id,year,value\n1,2000,1.5\n2,2001,inf\n")
+    with pytest.raises(DataError) as e:
+        base.load(_plain(key=("id",)), path)
+    assert e.value.row == 3 and e.value.column == "value"
+
+
+def test_year_9999_is_refused_by_the_default_range(tmp_path):
+    path = _tiny(tmp_path, id=[1, 2], year=[2014, 9999], value=[1.0, 2.0])
+    with pytest.raises(DataError, match=r"9999 out of range; expected 1800\.\.2100") as e:
+        base.load(_plain(key=("id",)), path)
+    assert e.value.column == "year" and e.value.row == 1
+
+
+@pytest.mark.parametrize("suffix", ["parquet", "csv"])
+def test_date_2999_is_refused(tmp_path, suffix):
+    ds = Dataset(table="t_d", source="test", path="x", url=None, citation="test fixture",
+                 columns={"rcid": "int", "date": "date"}, key=("rcid",))
+    path = _tiny(tmp_path, f"x.{suffix}", rcid=[1, 2], date=[dt.date(1991, 9, 17), dt.date(2999, 1, 1)])
+    with pytest.raises(DataError, match=r"date 2999-01-01 out of range; expected years 1800\.\.2100") as e:
+        base.load(ds, path)
+    assert e.value.column == "date" and e.value.row == (3 if suffix == "csv" else 1)
+
+
+def test_duplicate_rows_are_refused_without_a_key_unless_documented(tmp_path):
+    path = _tiny(tmp_path, id=[1, 2, 1], year=[2000, 2001, 2000], value=[1.0, 2.0, 1.0])
+    with pytest.raises(DataError, match=r"duplicate row \(same as row 0\)") as e:
+        base.load(_plain(), path)
+    assert e.value.row == 2
+    out = base.load(_plain(duplicates="two identical rows are two records in this test"), path)
+    assert out.num_rows == 3
+
+
+def test_only_regular_files_are_read(tmp_path):
+    link = tmp_path / "zero.parquet"
+    link.symlink_to("/dev/zero")
+    t0 = time.monotonic()
+    for call in (lambda: base.sha256(link), lambda: base.read_file(link, _plain())):
+        with pytest.raises(DataError, match="a device, pipe or socket, not a regular file"):
+            call()
+    (tmp_path / "dir.parquet").mkdir()
+    with pytest.raises(DataError, match="is a directory, not a regular file"):
+        base.sha256(tmp_path / "dir.parquet")
+    assert time.monotonic() - t0 < 5  # never reads the device
+
+
+def test_ragged_csv_row_is_named(tmp_path):
+    path = tmp_path / "x.csv"
+    path.write_text("id,year,value\n1,2000,1.0\n2,2001,2.0,extra\n3,2002,3.0\n")
+    with pytest.raises(DataError) as e:
+        base.load(_plain(key=("id",)), path)
+    assert e.value.row == 3 and "4 fields; expected 3" in str(e.value)
+
+
+# ---------------------------------------------------------------------------- OS errors, interrupts, locks
+
+
+@pytest.mark.parametrize("err, says", [(errno.ENOSPC, "no space left on device"),
+                                       (errno.EACCES, "permission denied"), (errno.EROFS, "read-only file system")])
+def test_os_error_during_the_copy_is_one_warehouse_error(mirror, tmp_path, monkeypatch, err, says):
+    db = tmp_path / "w.duckdb"
+    warehouse.ingest([_ds("t_a", "a.parquet")], db, progress=False)
+    before = _snapshot(db)
+
+    def fail(src, dst, *a, **k):
+        Path(dst).write_bytes(b"partial")
+        raise OSError(err, os.strerror(err), str(dst))
+
+    monkeypatch.setattr(warehouse.shutil, "copy2", fail)
+    with pytest.raises(WarehouseError) as e:
+        warehouse.ingest([_ds("t_a", "a.parquet")], db, force=True, progress=False)
+    assert says in str(e.value) and f"the previous warehouse {db} is unchanged" in str(e.value)
+    assert _snapshot(db) == before and not list(tmp_path.glob(".w.duckdb.ingest-*"))
+
+
+def test_interrupt_leaves_the_warehouse_and_no_copy(mirror, tmp_path, monkeypatch):
+    db = tmp_path / "w.duckdb"
+    warehouse.ingest([_ds("t_a", "a.parquet")], db, progress=False)
+    before = _snapshot(db)
+
+    def interrupted(*a, **k):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(warehouse.base, "load", interrupted)
+    with pytest.raises(Interrupted, match="interrupted; the previous warehouse .* is unchanged"):
+        warehouse.ingest([_ds("t_a", "a.parquet")], db, force=True, progress=False)
+    assert _snapshot(db) == before and not list(tmp_path.glob(".w.duckdb.ingest-*"))
+
+
+def test_directory_as_warehouse_is_one_line(mirror, tmp_path):
+    (tmp_path / "d.duckdb").mkdir()
+    with pytest.raises(WarehouseError, match="is not a file"):
+        warehouse.ingest([_ds("t_a", "a.parquet")], tmp_path / "d.duckdb", progress=False)
+    with pytest.raises(WarehouseError, match="is not a file"):
+        Warehouse(tmp_path / "d.duckdb").tables()
+
+
+def test_ingest_refuses_when_another_writer_holds_the_lock(mirror, tmp_path):
+    db = tmp_path / "w.duckdb"
+    warehouse.ingest([_ds("t_a", "a.parquet")], db, progress=False)
+    with WriterLock(db):
+        with pytest.raises(Busy, match=rf"is being written by pid {os.getpid()} \(.*\).*gave up after waiting 0.2 s"):
+            warehouse.ingest([_ds("t_b", "b.parquet")], db, progress=False, wait=0.2, on_wait=lambda line: None)
+    assert warehouse.ingest([_ds("t_b", "b.parquet")], db, progress=False)[0].status == "loaded"
+
+
+def test_cache_write_skips_a_busy_or_replaced_warehouse(mirror, tmp_path):
+    db = tmp_path / "w.duckdb"
+    warehouse.ingest([_ds("t_a", "a.parquet")], db, progress=False)
+    frame = lambda: pd.DataFrame({"x": [1]})  # noqa: E731
+    with WriterLock(db), Warehouse(db) as wh:  # another writer: computed, not stored
+        assert warehouse.cached(wh, "busy", frame)["x"].tolist() == [1]
+    with Warehouse(db) as wh:
+        assert not wh.has("_cache_busy")
+
+        def replaced_meanwhile():  # an ingest swaps in a new file while this result is computed
+            warehouse.ingest([_ds("t_b", "b.parquet")], db, progress=False)
+            return frame()
+
+        warehouse.cached(wh, "stale", replaced_meanwhile)
+    with Warehouse(db) as wh:
+        assert wh.has("t_b") and not wh.has("_cache_stale")
+
+
+def test_memory_cache_never_writes(mirror, tmp_path):
+    db = tmp_path / "w.duckdb"
+    warehouse.ingest([_ds("t_a", "a.parquet")], db, progress=False)
+    before = os.stat(db).st_mtime_ns
+    calls = []
+    with Warehouse(db, cache="memory") as wh:
+        for _ in range(2):
+            warehouse.cached(wh, "mem", lambda: calls.append(1) or pd.DataFrame({"x": [1]}))
+    assert len(calls) == 1 and os.stat(db).st_mtime_ns == before and not Warehouse(db).has("_cache_mem")
+
+
+# ----------------------------------------------------------------------------------------- CLI exit codes
+
+
+def test_cli_returns_the_commands_exit_code(monkeypatch, capsys):
+    from alignwatch.cli import main
+    from alignwatch.commands import data as data_cmd
+
+    monkeypatch.setattr(data_cmd, "find_unresolved",
+                        lambda: [{"table": "t", "column": "c", "scheme": "iso3", "value": "XXX"}])
+    assert main(["states", "--unresolved", "--format", "csv"]) == 1
+    assert "XXX" in capsys.readouterr().out
+    monkeypatch.setattr(data_cmd, "find_unresolved", lambda: [])
+    assert main(["states", "--unresolved"]) == 0
+
+
+def test_cli_maps_unexpected_errors_to_one_line(monkeypatch, capsys):
+    from alignwatch.cli import main
+    from alignwatch.commands import data as data_cmd
+
+    def bug():
+        raise RuntimeError("boom\nsecond line")
+
+    monkeypatch.setattr(data_cmd, "find_unresolved", bug)
+    assert main(["states", "--unresolved"]) == 1
+    err = capsys.readouterr().err
+    assert err.splitlines()[0] == "error: internal error (RuntimeError: boom)" and "Traceback" not in err
+
+    def oserror():
+        raise PermissionError(errno.EACCES, "Permission denied", "/data/x.parquet")
+
+    monkeypatch.setattr(data_cmd, "find_unresolved", oserror)
+    assert main(["states", "--unresolved"]) == 1
+    assert capsys.readouterr().err == "error: /data/x.parquet: Permission denied\n"
+
+
+def test_cli_nan_in_parquet_is_exit_3_naming_file_and_column(mirror, tmp_path, monkeypatch, capsys):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from alignwatch import sources
+    from alignwatch.cli import main
+
+    pq.write_table(pa.table({"id": [1, 2], "year": [2000, 2001], "value": [1.0, float("nan")]}), mirror / "a.parquet")
+    monkeypatch.setattr(sources, "registry", lambda: {"t_a": _ds("t_a", "a.parquet")})
+    assert main(["ingest", "t_a", "--db", str(tmp_path / "w.duckdb"), "-q"]) == 3
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: {mirror / 'a.parquet'}, row 1, column 'value': value nan is not a finite number")
+    assert not (tmp_path / "w.duckdb").exists()
+
+
+def test_separate_cache_survives_a_restart_and_not_an_ingest(mirror, tmp_path):
+    db, cache = tmp_path / "w.duckdb", tmp_path / "derived.duckdb"
+    warehouse.ingest([_ds("t_a", "a.parquet")], db, progress=False)
+    before = os.stat(db).st_mtime_ns
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return pd.DataFrame({"x": [len(calls)]})
+
+    for _ in range(2):  # two "servers" one after the other
+        with Warehouse(db, cache="separate", cache_file=cache) as wh:
+            assert warehouse.cached(wh, "sep", compute)["x"].tolist() == [1]
+    assert len(calls) == 1 and os.stat(db).st_mtime_ns == before and not Warehouse(db).has("_cache_sep")
+    pd.DataFrame({"id": [9], "year": [2001], "value": [1.0]}).to_parquet(mirror / "a.parquet")
+    warehouse.ingest([_ds("t_a", "a.parquet")], db, progress=False)
+    with Warehouse(db, cache="separate", cache_file=cache) as wh:  # a new generation: computed again
+        assert warehouse.cached(wh, "sep", compute)["x"].tolist() == [2]

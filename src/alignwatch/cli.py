@@ -7,13 +7,14 @@ Exit codes: 0 success; 1 other alignwatch error; 2 bad argument (unknown state, 
 from __future__ import annotations
 
 import importlib
+import os
 import pkgutil
 import sys
 
 import typer
 
 from . import commands
-from .errors import AlignwatchError
+from .errors import AlignwatchError, Interrupted
 
 app = typer.Typer(
     name="alignwatch",
@@ -35,12 +36,20 @@ _load_commands()
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point: run the app, turning every alignwatch error into one line and an exit code."""
+    """Entry point: run the app and return its exit code, turning every error into one line (never a traceback).
+
+    The command's own exit code counts (a check that finds problems exits 1). Besides alignwatch's errors: an
+    interrupt is 130, an OS error (a file that cannot be read or written) 1, a DuckDB error 4 (the warehouse), and
+    anything unexpected is one ``internal error`` line (``ALIGNWATCH_DEBUG=1`` shows the traceback).
+    """
     def say(line: str) -> None:  # one line each, never wrapped: scripts grep these
-        sys.stderr.write(line.replace("\n", " ") + "\n")
+        sys.stderr.write(line.replace("\n", " ").replace("\r", " ") + "\n")
 
     try:
-        app(args=argv, standalone_mode=False)
+        rv = app(args=argv, standalone_mode=False)
+    except Interrupted as e:
+        say(str(e))
+        return e.exit_code
     except AlignwatchError as e:
         say(f"error: {e}")
         if e.hint and e.hint not in str(e):  # some messages already carry their hint (API users see only str(e))
@@ -50,16 +59,35 @@ def main(argv: list[str] | None = None) -> int:
         say("interrupted")
         return 130
     except SystemExit as e:  # typer/click exits (e.g. --help)
-        return int(e.code or 0)
-    except Exception as e:  # option-parsing errors: click's, or the copy of click that typer bundles
+        return e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
+    except Exception as e:  # option-parsing errors (click's, or the copy typer bundles), then the unexpected
         for mod in _click_modules():
             if isinstance(e, getattr(mod, "ClickException", ())):
                 e.show()
                 return e.exit_code
-            if isinstance(e, getattr(mod, "Abort", ())):
+            if isinstance(e, getattr(mod, "Abort", ())):  # click turns Ctrl+C into Abort
+                say("interrupted")
                 return 130
-        raise
-    return 0
+        if os.environ.get("ALIGNWATCH_DEBUG"):
+            raise
+        duckdb = sys.modules.get("duckdb")  # only imported if a command used it
+        if duckdb is not None and isinstance(e, getattr(duckdb, "InterruptException", ())):
+            say("interrupted")
+            return 130
+        first = (str(e).strip().splitlines() or [""])[0][:300]
+        if isinstance(e, OSError):
+            where = f"{e.filename}: " if e.filename else ""
+            say(f"error: {where}{e.strerror or first}")
+            return 1
+        if duckdb is not None and isinstance(e, getattr(duckdb, "Error", ())):
+            say(f"error: warehouse query failed: {first}")
+            return 4
+        say(f"error: internal error ({type(e).__name__}: {first})")
+        say("hint: this is a bug; ALIGNWATCH_DEBUG=1 shows the traceback for a report")
+        return 1
+    if isinstance(rv, bool) or not isinstance(rv, int):
+        return 0
+    return rv
 
 
 def _click_modules() -> list:

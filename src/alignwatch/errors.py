@@ -53,3 +53,9 @@ class FetchError(AlignwatchError):
     """A download failed or a file could not be located in mirror or cache."""
 
     exit_code = 5
+
+
+class Interrupted(AlignwatchError):
+    """The user pressed Ctrl+C (SIGINT); the message says what was left as it was."""
+
+    exit_code = 130

@@ -2,17 +2,33 @@
 
 Ingest is atomic: new tables are written into a copy of the warehouse, which replaces the original with one
 ``os.replace`` only after every table has been validated and written. A failed, interrupted or killed ingest
-therefore leaves the previous file readable and unchanged (a stale copy is removed by the next ingest).
+therefore leaves the previous file readable and unchanged (its copy is removed by the next ingest once its owner
+process is gone). Readers keep the old file open until the swap, so they work during an ingest.
 Ingest is idempotent: a dataset whose input file has the same sha256 as at its last ingest, read by the same
 connector code and curated tables (see :func:`spec_fingerprint`) under the same package version, is skipped.
+
+One writer at a time (:mod:`alignwatch.writelock`): ingest and derived-cache writes take the warehouse's writer lock,
+so two ingests never both swap in a copy of the same old file (one update lost), and a cache is never written into
+a file an ingest is about to replace. A write-ahead log (``<db>.wal``) left by a killed cache write is checkpointed
+or set aside before the copy, and never survives a swap: the new file always opens. Every OS error (disk full, a
+read-only file system, a directory where the file should be) and every interrupt becomes one line
+(:class:`~alignwatch.errors.WarehouseError`, :class:`~alignwatch.errors.Interrupted`) saying the previous warehouse
+is unchanged.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import errno
 import hashlib
 import os
 import shutil
+import stat
+import sys
+import threading
+import time
+from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,9 +38,10 @@ import pandas as pd
 import pyarrow as pa
 
 from . import __version__, config
-from .errors import WarehouseError
+from .errors import Interrupted, WarehouseError
 from .sources import base
 from .sources.base import Dataset
+from .writelock import WriterLock, pid_alive
 
 PROVENANCE = "_provenance"
 CACHE_PREFIX = "_cache_"
@@ -55,11 +72,41 @@ def download_record(path: Path) -> dict:
 
 
 class Warehouse:
-    """Read access to the warehouse. Measures take one of these (or Arrow tables), never file paths."""
+    """Read access to the warehouse. Measures take one of these (or Arrow tables), never file paths.
 
-    def __init__(self, path: str | os.PathLike | None = None):
+    ``cache`` says where :func:`cached` keeps derived results: ``"warehouse"`` (``_cache_*`` tables written into
+    the file under the writer lock; the CLI), ``"separate"`` (a cache file of its own, :class:`SeparateCache`,
+    plus memory: the warehouse is never written, a restarted reader does not recompute; the dashboard) or
+    ``"memory"`` (this object only). All read ``_cache_*`` tables already in the warehouse.
+    """
+
+    MEMORY_ITEMS = 128  # derived results kept in memory at most (least recently used dropped first)
+
+    def __init__(self, path: str | os.PathLike | None = None, *, cache: str = "warehouse",
+                 cache_file: str | os.PathLike | None = None):
+        if cache not in ("warehouse", "memory", "separate"):
+            raise ValueError(f"cache must be 'warehouse', 'separate' or 'memory', not {cache!r}")
         self.path = config.db_path(path)
+        self.cache = cache
         self._con: duckdb.DuckDBPyConnection | None = None
+        self._opened: tuple | None = None  # identity of the file the connection reads (see _identity)
+        self._generation: str | None = None
+        self._memory: OrderedDict[str, pd.DataFrame] = OrderedDict()
+        self._separate = SeparateCache(cache_file or SeparateCache.default_path(self.path)) \
+            if cache == "separate" else None
+
+    def generation(self) -> str:
+        """What the file holds, as a short hash: its provenance (tables, input sha256s, ingest times), which
+        changes with every ingest that loads anything; the file's identity where there is no provenance."""
+        if self._generation is None:
+            con = self.con
+            if self.has(PROVENANCE):
+                rows = con.execute(f'SELECT "table", sha256, CAST(ingested_at AS VARCHAR), version '
+                                   f'FROM {PROVENANCE} ORDER BY 1').fetchall()
+                self._generation = hashlib.sha256(repr(rows).encode()).hexdigest()[:16]
+            else:
+                self._generation = "file-" + "-".join(map(str, self._opened or ()))
+        return self._generation
 
     @property
     def con(self) -> duckdb.DuckDBPyConnection:
@@ -68,16 +115,21 @@ class Warehouse:
                 raise WarehouseError(
                     f"no warehouse at {self.path}", hint="run `alignwatch ingest` first (or pass --db PATH)"
                 )
-            try:
-                self._con = duckdb.connect(str(self.path), read_only=True)
-            except duckdb.Error as e:
-                raise WarehouseError(f"cannot open warehouse {self.path}: {e}") from None
+            if not self.path.is_file():
+                raise WarehouseError(f"warehouse {self.path} is not a file (a directory?); expected a DuckDB file",
+                                     hint="pass --db PATH naming a file")
+            identity = _identity(self.path)
+            self._con = _connect_read_only(self.path)
+            self._opened = identity
         return self._con
 
     def close(self) -> None:
         if self._con is not None:
             self._con.close()
             self._con = None
+            self._generation = None
+        if self._separate is not None:
+            self._separate.close()
 
     def __enter__(self):
         return self
@@ -126,6 +178,86 @@ def _ident(name: str) -> str:
     return f'"{name}"'
 
 
+def _identity(path: Path) -> tuple:
+    """Which file a path names right now: an ingest's swap or a cache write changes it."""
+    st = os.stat(path)
+    return (st.st_dev, st.st_ino, st.st_mtime_ns, st.st_size)
+
+
+def _wal(db: Path) -> Path:
+    return Path(str(db) + ".wal")
+
+
+def _first_line(e: BaseException) -> str:
+    return (str(e).strip().splitlines() or [type(e).__name__])[0][:300]
+
+
+_BUSY_WAIT = 10.0  # seconds a reader retries while a cache write holds the file (a write takes well under 1 s)
+
+
+def _connect_read_only(path: Path) -> duckdb.DuckDBPyConnection:
+    """A read-only connection; retried briefly while a cache write holds the file, and recovered once when a
+    write-ahead log left beside the file cannot be replayed (see :func:`recover_wal`)."""
+    deadline = time.monotonic() + _BUSY_WAIT
+    recovered = False
+    while True:
+        try:
+            return duckdb.connect(str(path), read_only=True)
+        except duckdb.Error as e:
+            msg = str(e)
+            if "lock" in msg.lower() and time.monotonic() < deadline:
+                time.sleep(0.1)
+                continue
+            if _wal(path).exists() and "WAL" in msg and not recovered:
+                recovered = True
+                try:
+                    if recover_wal(path, notify=notify):
+                        continue
+                except (WarehouseError, OSError):  # busy, or a read-only place: say what to do instead
+                    pass
+            hint = None
+            if "WAL" in msg:
+                hint = f"run `alignwatch ingest` to set the stale write-ahead log {_wal(path).name} aside"
+            elif "lock" in msg.lower():
+                hint = "another process is writing it; try again in a moment"
+            raise WarehouseError(f"cannot open warehouse {path}: {_first_line(e)}", hint=hint) from None
+
+
+def notify(line: str) -> None:
+    """One line on stderr (waiting for another writer, a log set aside): never a table, never wrapped."""
+    sys.stderr.write(line.replace("\n", " ") + "\n")
+    sys.stderr.flush()
+
+
+def recover_wal(db: Path, *, notify=notify, locked: bool = False) -> bool:
+    """Make sure ``<db>.wal`` belongs to ``db``: replay it into the file (checkpoint), or set it aside when it
+    cannot be replayed (a log left by a killed cache write beside a file that an older alignwatch then replaced).
+    Called under the writer lock by ingest, and by a reader whose open fails on the log. True when the file
+    opens now. A log that a read-write open cannot reach because readers hold the file is left alone: readers
+    replay it themselves, and an ingest's swap removes it. ``locked``: the caller holds the writer lock."""
+    wal = _wal(db)
+    if not wal.exists() or not db.exists():
+        return False
+    with contextlib.nullcontext() if locked else WriterLock(db, wait=0, purpose="recovery"):
+        if not wal.exists():
+            return True
+        try:
+            con = duckdb.connect(str(db))
+            try:
+                con.execute("CHECKPOINT")
+            finally:
+                con.close()
+            return True
+        except duckdb.Error as e:
+            if "lock" in str(e).lower():
+                return False
+            aside = wal.with_name(f"{wal.name}.unreplayable-{time.strftime('%Y%m%dT%H%M%S')}")
+            os.replace(wal, aside)
+            notify(f"warning: write-ahead log {wal} could not be replayed into {db.name} ({_first_line(e)}); "
+                   f"set aside as {aside.name}: only derived caches were in it")
+            return True
+
+
 # ------------------------------------------------------------------------------------------------------ ingest
 
 
@@ -158,7 +290,17 @@ def spec_fingerprint(ds: Dataset) -> str:
 
 
 def _stale_copies(db: Path) -> list[Path]:
-    return list(db.parent.glob(f".{db.name}.ingest-*"))
+    """Copies left by ingests that were killed: their owner process (the pid in the name) is gone."""
+    out = []
+    for p in db.parent.glob(f".{db.name}.ingest-*"):
+        pid = p.name.rsplit("-", 1)[-1].removesuffix(".wal")
+        if not pid.isdigit() or (int(pid) != os.getpid() and not pid_alive(int(pid))):
+            out.append(p)
+    return out
+
+
+def _unchanged(db: Path, existed: bool) -> str:
+    return f"the previous warehouse {db} is unchanged" if existed else f"no warehouse was written at {db}"
 
 
 def ingest(
@@ -167,18 +309,61 @@ def ingest(
     *,
     force: bool = False,
     progress: bool = True,
+    wait: float | None = None,
+    on_wait=notify,
 ) -> list[IngestResult]:
-    """Load datasets into the warehouse atomically and idempotently; returns one result per dataset."""
-    db = config.db_path(db)
-    db.parent.mkdir(parents=True, exist_ok=True)
-    for stale in _stale_copies(db):  # left by an interrupted ingest; never the live file
-        stale.unlink(missing_ok=True)
+    """Load datasets into the warehouse atomically and idempotently; returns one result per dataset.
 
-    located = [(ds, base.locate(ds)) for ds in datasets]
+    Holds the writer lock throughout; when another process holds it, ``on_wait`` gets one line and the ingest
+    waits up to ``wait`` seconds (default ``ALIGNWATCH_LOCK_TIMEOUT`` or 600), then fails with
+    :class:`~alignwatch.writelock.Busy`. OS errors and interrupts leave the previous warehouse unchanged and raise
+    one :class:`WarehouseError` / :class:`Interrupted`.
+    """
+    db = config.db_path(db)
+    existed = db.exists()
+    try:
+        if existed and not db.is_file():
+            raise WarehouseError(f"warehouse {db} is not a file (a directory?); expected a DuckDB file",
+                                 hint="pass --db PATH naming a file")
+        try:
+            db.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            raise _os_error(e, db, existed) from None
+        located = [(ds, base.locate(ds)) for ds in datasets]
+        digests = [base.sha256(path) for _, path in located]  # outside the lock: reading inputs writes nothing
+        try:
+            lock = WriterLock(db, wait=wait, on_wait=on_wait, purpose="ingest").acquire()
+        except OSError as e:  # the lock file cannot be created: a read-only file system, no permission
+            raise _os_error(e, db, existed) from None
+        try:
+            return _ingest_locked(located, digests, db, force, progress)
+        finally:
+            lock.release()
+    except (KeyboardInterrupt, duckdb.InterruptException):
+        raise Interrupted(f"interrupted; {_unchanged(db, existed)}") from None
+
+
+def _os_error(e: OSError, db: Path, existed: bool) -> WarehouseError:
+    what = {errno.ENOSPC: "no space left on device", errno.EROFS: "read-only file system",
+            errno.EACCES: "permission denied", errno.EISDIR: "is a directory"}.get(e.errno, e.strerror or str(e))
+    where = e.filename or db
+    hint = {errno.ENOSPC: "free some space (an ingest needs room for a second copy of the warehouse)",
+            errno.EROFS: "choose a writable place with --db PATH or ALIGNWATCH_DB",
+            errno.EACCES: "choose a writable place with --db PATH or ALIGNWATCH_DB"}.get(e.errno)
+    return WarehouseError(f"cannot write {where}: {what}; {_unchanged(db, existed)}", hint=hint)
+
+
+def _ingest_locked(located, digests, db: Path, force: bool, progress: bool) -> list[IngestResult]:
+    existed = db.exists()
+    for stale in _stale_copies(db):  # left by a killed ingest: its process is gone
+        stale.unlink(missing_ok=True)
+    try:
+        recover_wal(db, locked=True)
+    except OSError as e:
+        raise _os_error(e, db, existed) from None
     previous = _previous_hashes(db)
     todo, results = [], []
-    for ds, path in located:
-        digest = base.sha256(path)
+    for (ds, path), digest in zip(located, digests):
         prev = previous.get(ds.table)
         if not force and prev is not None and prev == (digest, __version__, spec_fingerprint(ds)):
             results.append(IngestResult(ds.table, "skipped", -1, digest, str(path), (None, None)))
@@ -190,7 +375,7 @@ def ingest(
 
     tmp = db.parent / f".{db.name}.ingest-{os.getpid()}"
     try:
-        if db.exists():
+        if existed:
             shutil.copy2(db, tmp)
         con = duckdb.connect(str(tmp))
         try:
@@ -221,13 +406,41 @@ def ingest(
             con.execute("CHECKPOINT")
         finally:
             con.close()
-        with open(tmp, "rb+") as f:
-            os.fsync(f.fileno())
-        os.replace(tmp, db)
+        _swap(tmp, db)
+    except OSError as e:
+        raise _os_error(e, db, existed) from None
+    except duckdb.InterruptException:
+        raise
+    except duckdb.Error as e:
+        msg = _first_line(e)
+        if "No space left" in msg or "disk is full" in msg.lower():
+            raise WarehouseError(f"cannot write {tmp}: no space left on device; {_unchanged(db, existed)}",
+                                 hint="free some space (an ingest needs room for a second copy of the warehouse)"
+                                 ) from None
+        raise WarehouseError(f"writing {tmp.name} failed: {msg}; {_unchanged(db, existed)}") from None
     finally:
         tmp.unlink(missing_ok=True)
-        Path(str(tmp) + ".wal").unlink(missing_ok=True)
+        _wal(tmp).unlink(missing_ok=True)
     return sorted(results, key=lambda r: order[r.table])
+
+
+def _swap(tmp: Path, db: Path) -> None:
+    """Replace ``db`` by the finished copy ``tmp`` in one rename, durably; the old file's write-ahead log goes
+    first (it belongs to the old file: beside the new one it would make it unopenable)."""
+    if _wal(tmp).exists():  # closed with a checkpoint, so empty; never carry it along
+        _wal(tmp).unlink()
+    with open(tmp, "rb+") as f:
+        os.fsync(f.fileno())
+    _wal(db).unlink(missing_ok=True)  # under the writer lock: only a killed cache write can have left it
+    os.replace(tmp, db)
+    try:
+        fd = os.open(db.parent, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+    except OSError:
+        pass  # some file systems cannot fsync a directory; the rename itself is atomic
 
 
 LONG_TEXT = 2000  # mean characters per value above which a string column is stored uncompressed
@@ -253,10 +466,7 @@ def _write(con: duckdb.DuckDBPyConnection, name: str, tbl: pa.Table) -> None:
 def _previous_hashes(db: Path) -> dict[str, tuple[str, str]]:
     if not db.exists():
         return {}
-    try:
-        con = duckdb.connect(str(db), read_only=True)
-    except duckdb.Error as e:
-        raise WarehouseError(f"cannot open warehouse {db}: {e}") from None
+    con = _connect_read_only(db)
     try:
         have = con.execute(
             "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [PROVENANCE]
@@ -295,26 +505,136 @@ def progress_bar(items: list, show: bool, describe=lambda item: item[0].table, l
 
 
 def cached(wh: Warehouse, key: str, compute, *, keep=lambda df: True) -> pd.DataFrame:
-    """A derived result, cached in the warehouse as ``_cache_<key>`` (dropped by the next ingest).
+    """A derived result, cached as ``_cache_<key>`` (dropped by the next ingest).
 
-    Heavy results (all-dyad panels) are computed once per ingest; the read-only connection is swapped for a short
-    write connection only when the cache is missing. ``keep(df)`` False leaves an incomplete result uncached.
+    Heavy results (all-dyad panels) are computed once per ingest. With ``wh.cache == "memory"`` the result stays in
+    ``wh`` (the file is never written). Otherwise the read-only connection is swapped for a short write
+    connection, under the writer lock, only when the cache is missing; a warehouse that another process is
+    writing, or that was replaced since ``compute`` read it, or cannot be written, just means no cache this time.
+    ``keep(df)`` False leaves an incomplete result uncached.
     """
     name = CACHE_PREFIX + key
+    if name in wh._memory:
+        wh._memory.move_to_end(name)
+        return wh._memory[name].copy()
     if wh.has(name):
         return wh.df(name)
+    if wh._separate is not None:
+        hit = wh._separate.get(name, wh.generation())
+        if hit is not None:
+            _remember(wh, name, hit)
+            return hit
+    opened = wh._opened
     df = compute()
     if not keep(df):
         return df
+    if wh.cache != "warehouse":
+        _remember(wh, name, df)
+        if wh._separate is not None:
+            wh._separate.put(name, df, wh.generation())
+        return df
     wh.close()
     try:
-        con = duckdb.connect(str(wh.path))
-        try:
-            con.register("_incoming", df)
-            con.execute(f"CREATE OR REPLACE TABLE {_ident(name)} AS SELECT * FROM _incoming")
-            con.execute("CHECKPOINT")
-        finally:
-            con.close()
-    except duckdb.Error:
-        pass  # a read-only or busy warehouse just means no cache this time
+        with WriterLock(wh.path, wait=0, purpose="cache write"):
+            if opened is None or _identity(wh.path) != opened:
+                return df  # an ingest replaced the file while we computed: this result is not of the new file
+            con = duckdb.connect(str(wh.path))
+            try:
+                con.register("_incoming", df)
+                con.execute(f"CREATE OR REPLACE TABLE {_ident(name)} AS SELECT * FROM _incoming")
+                con.execute("CHECKPOINT")
+            finally:
+                con.close()
+    except duckdb.InterruptException:
+        raise KeyboardInterrupt from None
+    except (WarehouseError, duckdb.Error, OSError):
+        pass  # busy (another writer), read by another process, read-only or full: no cache this time
     return df
+
+
+def _remember(wh: Warehouse, name: str, df: pd.DataFrame) -> None:
+    wh._memory[name] = df.copy()
+    while len(wh._memory) > wh.MEMORY_ITEMS:
+        wh._memory.popitem(last=False)
+
+
+class SeparateCache:
+    """Derived results in a DuckDB file of their own, for a reader that must not write the warehouse (the
+    dashboard: a shared or read-only warehouse), so that a restarted reader does not recompute them.
+
+    The file lives in the user's cache directory (``ALIGNWATCH_CACHE``), one per warehouse path, and is tagged with
+    the warehouse's :meth:`Warehouse.generation`: after an ingest its tables are dropped at the first write. One
+    process uses it at a time (DuckDB's own file lock); another process, or a file that cannot be opened, just
+    means memory only. Everything in it can be recomputed, so an unreadable file is deleted and started afresh.
+    """
+
+    def __init__(self, path: str | os.PathLike):
+        self.path = Path(path)
+        self._con: duckdb.DuckDBPyConnection | None = None
+        self._lock = threading.Lock()  # one DuckDB connection: one statement at a time
+        self._unusable = False
+
+    @staticmethod
+    def default_path(db: Path) -> Path:
+        key = hashlib.sha256(str(Path(db).expanduser().resolve()).encode()).hexdigest()[:16]
+        return config.cache_dir() / "derived" / f"{Path(db).stem}-{key}.duckdb"
+
+    def _connection(self) -> duckdb.DuckDBPyConnection | None:
+        if self._con is None and not self._unusable:
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                try:
+                    self._con = duckdb.connect(str(self.path))
+                except duckdb.Error as e:
+                    if "lock" in str(e).lower():  # another process's: memory only
+                        raise
+                    for stale in (self.path, _wal(self.path)):  # unreadable: it only held recomputable results
+                        stale.unlink(missing_ok=True)
+                    self._con = duckdb.connect(str(self.path))
+                self._con.execute("CREATE TABLE IF NOT EXISTS _meta (generation VARCHAR)")
+            except (duckdb.Error, OSError):
+                self._unusable = True
+                self.close()
+        return self._con
+
+    def _generation(self, con) -> str | None:
+        rows = con.execute("SELECT generation FROM _meta").fetchall()  # fetch all: leave no result open
+        return rows[0][0] if rows else None
+
+    def get(self, name: str, generation: str) -> pd.DataFrame | None:
+        with self._lock:
+            con = self._connection()
+            if con is None:
+                return None
+            try:
+                if self._generation(con) != generation or not con.execute(
+                        "SELECT table_name FROM information_schema.tables WHERE table_name = ?", [name]).fetchall():
+                    return None
+                return con.execute(f"SELECT * FROM {_ident(name)}").fetchdf()
+            except duckdb.Error:
+                return None
+
+    def put(self, name: str, df: pd.DataFrame, generation: str) -> None:
+        with self._lock:
+            con = self._connection()
+            if con is None:
+                return
+            try:
+                if self._generation(con) != generation:  # a new ingest: what was here is of the old file
+                    for (old,) in con.execute("SELECT table_name FROM information_schema.tables "
+                                              "WHERE table_name LIKE ?", [CACHE_PREFIX + "%"]).fetchall():
+                        con.execute(f"DROP TABLE {_ident(old)}")
+                    con.execute("DELETE FROM _meta")
+                    con.execute("INSERT INTO _meta VALUES (?)", [generation])
+                con.register("_incoming", df)
+                con.execute(f"CREATE OR REPLACE TABLE {_ident(name)} AS SELECT * FROM _incoming")
+                con.unregister("_incoming")
+                con.execute("CHECKPOINT")
+            except duckdb.Error:
+                pass  # full disk or the like: memory only for this result
+
+    def close(self) -> None:
+        with self._lock:
+            if self._con is not None:
+                self._con.close()
+                self._con = None

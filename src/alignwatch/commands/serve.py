@@ -53,24 +53,27 @@ def serve(
     = None,
     warm: Annotated[bool, typer.Option("--warm/--no-warm", help="Compute the default view (PRK with CHN, RUS) "
                                                                 "in the background at start.")] = True,
-    write_cache: Annotated[bool, typer.Option("--write-cache/--no-write-cache",
-                                              help="Store computed views in the warehouse (_cache_dash_* tables, "
-                                                   "dropped at the next ingest) so a restart is fast.")] = True,
+    threads: Annotated[int, typer.Option("--threads", min=1, max=64, help="Worker threads answering requests "
+                                                                       "(connections beyond them wait in turn).")]
+    = 8,
     db: DbOption = None,
 ):
     """Serve the interactive dashboard: pick a dyad, triad or bloc and a year range; index with intervals and
     periods, each measure family, bloc network, red lines, claims; CSV and PNG export; the address holds the view.
 
+    Served by waitress (bounded threads and connections, idle timeouts); the warehouse is opened read-only and
+    never written (computed views are kept in memory). Ctrl+C stops it.
+
     Examples: ``alignwatch serve`` (then open http://127.0.0.1:8050/?states=PRK,RUS&from=1991&to=2025),
-    ``alignwatch serve --port 8080 --db /data/alignwatch.duckdb``, ``alignwatch serve --no-write-cache``
+    ``alignwatch serve --port 8080 --db /data/alignwatch.duckdb``
     """
     loopback = check_host(host)
     Warehouse(db).tables()  # a missing or locked warehouse fails here, with its own message and exit code 4
     check_port_free(host, port)
-    from ..dashboard import create_app
+    from ..dashboard import app as dashboard_app
     from ..dashboard.data import default_view
 
-    app = create_app(db, weights=weights, write_cache=write_cache)
+    app = dashboard_app.create_app(db, weights=weights)
     if not loopback:
         sys.stderr.write(f"warning: --host {host} is not a loopback address: anyone who can reach this machine "
                          "can use the dashboard (it has no authentication)\n")
@@ -79,7 +82,10 @@ def serve(
                          name="alignwatch-warm").start()
     shown = f"[{host}]" if ":" in host else host
     typer.echo(f"alignwatch dashboard on http://{shown}:{port}/ (Ctrl+C to stop)", err=True)
-    app.run(host=host, port=port, debug=False, threaded=True)
+    try:
+        dashboard_app.serve(app, host, port, threads=threads)
+    except KeyboardInterrupt:
+        typer.echo("dashboard stopped", err=True)
 
 
 def register(app: typer.Typer) -> None:

@@ -7,8 +7,11 @@ dashboard and ``alignwatch report`` cannot disagree. Two cache levels make inter
 * an in-process LRU keyed by the view (states, years) — the weights are fixed per server — so repeated views and
   many clients cost a dictionary lookup; a view is computed once even when several requests ask for it at the same
   time (single flight), because one DuckDB connection serves one statement at a time;
-* ``_cache_dash_*`` tables in the warehouse (via :func:`alignwatch.warehouse.cached`) where the warehouse can be
-  written, so a restarted server does not recompute; the next ingest drops them.
+* the derived tables behind each view (index, family panel, periods, notes) and the measures' own derived caches,
+  kept in memory and in a cache file of their own (a ``Warehouse(cache="separate")``, via
+  :func:`alignwatch.warehouse.cached`), so a restarted server does not recompute: the dashboard opens the warehouse
+  read-only and never writes to it. ``_cache_*`` tables that the CLI left in the warehouse are read; a replaced
+  file (an ingest) drops everything.
 
 Every user value (URL query, dropdown, slider) passes :func:`make_view` / :func:`parse_query` first: unknown states,
 reversed or out-of-range years, odd characters and oversized input become one :class:`UsageError` with a clear
@@ -38,7 +41,7 @@ import plotly.graph_objects as go
 from .. import __version__, config, states as st
 from .. import index as idx
 from ..errors import AlignwatchError, UsageError, WarehouseError
-from ..warehouse import CACHE_PREFIX, Warehouse, cached
+from ..warehouse import Warehouse, cached
 
 log = logging.getLogger(__name__)
 
@@ -268,16 +271,15 @@ class _Failure:
 class Data:
     """Cached access to everything the dashboard shows, for one warehouse and one set of weights.
 
-    ``write_cache=False`` never writes to the warehouse (tests and benchmarks on a shared, read-only file);
-    it still reads ``_cache_dash_*`` tables that a writable run left there.
+    The warehouse is only read: derived tables live in memory and a cache file of their own (see the module's
+    docstring).
     """
 
-    def __init__(self, db=None, weights=None, *, write_cache: bool = True, replicates: int | None = None,
+    def __init__(self, db=None, weights=None, *, replicates: int | None = None,
                  maxsize: int = 64):
         self.path = config.db_path(db)
         self.weights = weights if isinstance(weights, idx.Weights) else idx.load_weights(weights)
         self.replicates = replicates
-        self.write_cache = write_cache
         self.maxsize = maxsize
         self._wh: Warehouse | None = None
         self._lock = threading.RLock()  # one DuckDB connection: one statement (and one compute) at a time
@@ -293,7 +295,7 @@ class Data:
     @property
     def wh(self) -> Warehouse:
         if self._wh is None:
-            self._wh = Warehouse(self.path)
+            self._wh = Warehouse(self.path, cache="separate")
         return self._wh
 
     def close(self) -> None:
@@ -318,6 +320,11 @@ class Data:
                     with self._memo_lock:
                         self._memo.clear()
                     self._inode = inode
+
+    def generation(self) -> int:
+        """Which warehouse file the cached data belong to (its inode; an ingest's swap makes a new one)."""
+        self._fresh()
+        return self._inode
 
     def _get(self, key, compute: Callable):
         """Memoised ``compute()`` (LRU, single flight). A view that cannot be computed (no data for these states)
@@ -356,11 +363,8 @@ class Data:
         return f"dash_v1_{kind}_{h}_{part}"
 
     def _persist(self, name: str, make: Callable[[], pd.DataFrame]) -> pd.DataFrame:
-        """A derived table from the warehouse cache, else computed (and stored when writing is allowed)."""
-        if self.write_cache:
-            return cached(self.wh, name, make)
-        full = CACHE_PREFIX + name
-        return self.wh.df(full) if self.wh.has(full) else make()
+        """A derived table, computed once per warehouse file and kept in the separate cache (never in the file)."""
+        return cached(self.wh, name, make)
 
     # --------------------------------------------------------------------------- the index
 
@@ -575,8 +579,7 @@ class Data:
         from .. import network
 
         bloc = list(view.states) if len(view.states) >= 3 else list(network.DEFAULT_BLOC)
-        kw = {"cache": self.write_cache} if _takes(network.agreement_panel, "cache") else {}
-        panel = network.agreement_panel(self.wh, view.years, **kw)
+        panel = network.agreement_panel(self.wh, view.years)  # cached apart: self.wh never writes the warehouse
         coh = network.cohesion(panel, bloc)
         return {"figure": plain(_cohesion_figure(coh, bloc, view)), "rows": _records(coh, 3), "bloc": bloc,
                 "note": "Network figures module not available in this build: bloc cohesion shown instead."}

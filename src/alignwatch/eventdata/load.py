@@ -37,7 +37,8 @@ import pyarrow.csv as pacsv
 from .. import __version__, config, states
 from ..errors import DataError, UsageError, WarehouseError
 from ..sources.base import sha256
-from ..warehouse import progress_bar
+from ..warehouse import notify, progress_bar
+from ..writelock import WriterLock
 from .formats import EVENT_DDL, EVENT_SCHEMA, FORMATS, QUAD_NAMES, ROOT_TO_QUAD, EventFormat
 
 BLOCK_SIZE = 16 << 20  # bytes per parsed block: bounded memory whatever the file size
@@ -82,6 +83,12 @@ def ingest_events(
     db.parent.mkdir(parents=True, exist_ok=True)
     report = IngestReport(table=fmt.table, files=[str(p) for p in paths])
     staging = f"_staging_{fmt.table}_{os.getpid()}"
+    with WriterLock(db, on_wait=notify, purpose="event ingest"):  # one writer at a time (alignwatch.writelock)
+        _ingest_locked(db, fmt, paths, staging, report, lenient_countries, progress, block_size)
+    return report
+
+
+def _ingest_locked(db, fmt, paths, staging, report, lenient_countries, progress, block_size) -> None:
     try:
         con = duckdb.connect(str(db))
     except duckdb.Error as e:
@@ -120,7 +127,6 @@ def ingest_events(
         except duckdb.Error:  # pragma: no cover - the connection itself failed
             pass
         con.close()
-    return report
 
 
 def read_events(

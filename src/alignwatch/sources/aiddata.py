@@ -48,6 +48,7 @@ DATASETS = [
         coverage="year",
         note="one row per project location (id repeats); country may list several recipients ('Ghana; Zambia'); "
              "usd_current NA where the amount is unknown.",
+        duplicates="one project location (id 46985) is listed twice in the source; kept as published",
     ),
     Dataset(
         table="ev_aiddata_pd",

@@ -8,8 +8,12 @@ was expected.
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import io
+import os
+import re
+import stat
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +21,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
@@ -24,6 +29,8 @@ from .. import config
 from ..errors import DataError, FetchError
 
 KINDS = ("int", "float", "str", "date", "datetime", "bool")
+YEARS = (1800, 2100)  # the range of every year column, and of every date column's years, unless declared
+_YEAR_COLUMN = re.compile(r"(?i)(^|_|st|end)year(_|$)")  # year, Year, styear, endyear, dyad_st_year, year_min
 
 
 class RowProblem(ValueError):
@@ -71,6 +78,8 @@ class Dataset:
     columns: dict[str, str]  # required columns -> kind in KINDS
     key: tuple[str, ...] = ()  # unique columns of the output table (checked before the transform when possible)
     countries: tuple[CountryCol, ...] = ()
+    # (lo, hi) of a numeric column; of a date column, in years. Year columns (see YEARS) and date columns that are
+    # not declared here get YEARS.
     ranges: dict[str, tuple[float | None, float | None]] = field(default_factory=dict)
     allowed: dict[str, frozenset] = field(default_factory=dict)
     coverage: str | None = None  # a year or date column that gives the coverage years
@@ -79,6 +88,12 @@ class Dataset:
     note: str = ""
     # where to download it: the publisher's release first, third-party copies after (sources/publishers.py)
     downloads: tuple = ()
+    # float columns where NaN or +-inf means "not recorded": stored as NULL. In any other float column they are
+    # refused (NaN makes avg() NaN; inf passes every one-sided bound).
+    non_finite: frozenset[str] = frozenset()
+    # why identical rows are kept, for a dataset without a key (e.g. two vetoes cast at one meeting are two identical
+    # rows). Empty: identical rows are refused as duplicates.
+    duplicates: str = ""
 
 
 def locate(ds: Dataset) -> Path:
@@ -88,11 +103,11 @@ def locate(ds: Dataset) -> Path:
     if mirror is not None:
         p = mirror / ds.path
         if p.exists():
-            return p
+            return regular_file(p)
         tried.append(str(p))
     p = config.cache_dir() / ds.path
     if p.exists():
-        return p
+        return regular_file(p)
     tried.append(str(p))
     raise FetchError(
         f"{ds.table}: file not found (looked in {', '.join(tried)})",
@@ -100,11 +115,30 @@ def locate(ds: Dataset) -> Path:
     )
 
 
+def regular_file(path: Path) -> Path:
+    """``path`` if it is a regular file (a symlink to one is fine). A directory, a device (a link to /dev/zero would
+    never end), a pipe or a socket is refused in one line: only files are read."""
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        raise DataError(path, "file does not exist (a broken link?)") from None
+    except OSError as e:
+        raise DataError(path, f"cannot read: {e.strerror or e}") from None
+    if not stat.S_ISREG(mode):
+        what = "a directory" if stat.S_ISDIR(mode) else "a device, pipe or socket"
+        raise DataError(path, f"is {what}, not a regular file; expected a data file")
+    return path
+
+
 def sha256(path: Path) -> str:
+    regular_file(path)
     h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
+    try:
+        with open(path, "rb") as f:
+            for chunk in iter(lambda: f.read(1 << 20), b""):
+                h.update(chunk)
+    except OSError as e:
+        raise DataError(path, f"cannot read: {e.strerror or e}") from None
     return h.hexdigest()
 
 
@@ -116,6 +150,7 @@ def read_file(path: Path, ds: Dataset) -> pa.Table:
     path = Path(path)
     if not path.exists():
         raise DataError(path, "file does not exist")
+    regular_file(path)
     if path.stat().st_size == 0:
         raise DataError(path, f"file is empty; expected a table with columns {', '.join(ds.columns)}")
     suffix = path.suffix.lower()
@@ -130,7 +165,10 @@ def read_file(path: Path, ds: Dataset) -> pa.Table:
 
 
 def _read_csv(path: Path, ds: Dataset) -> pa.Table:
-    raw = path.read_bytes()
+    try:
+        raw = path.read_bytes()
+    except OSError as e:
+        raise DataError(path, f"cannot read: {e.strerror or e}") from None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as e:
@@ -148,9 +186,27 @@ def _read_csv(path: Path, ds: Dataset) -> pa.Table:
             read_options=pacsv.ReadOptions(autogenerate_column_names=False),
         )
     except pa.ArrowInvalid as e:
-        raise DataError(path, f"malformed CSV: {e}") from None
+        row, fields, header = _ragged_row(text)
+        if row is not None:
+            raise DataError(path, f"malformed CSV: {fields} fields; expected {header} as in the header",
+                            row=row) from None
+        raise DataError(path, f"malformed CSV: {str(e).splitlines()[0][:200]}") from None
     # cast every column to string so that validation sees the text the user wrote
     return pa.table({n: pc_to_str(tbl[n]) for n in tbl.column_names})
+
+
+def _ragged_row(text: str) -> tuple[int | None, int, int]:
+    """The first line whose field count differs from the header's (the line a user opens in an editor; the header
+    is line 1), found by Python's csv module when Arrow's parser refuses the file without saying where."""
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = len(next(reader))
+        for fields in reader:
+            if fields and len(fields) != header:
+                return reader.line_num, len(fields), header
+    except (csv.Error, StopIteration):
+        return (reader.line_num or None), 0, 0
+    return None, 0, 0
 
 
 def pc_to_str(col: pa.ChunkedArray) -> pa.ChunkedArray:
@@ -240,14 +296,16 @@ def validate(tbl: pa.Table, ds: Dataset, path: Path) -> pa.Table:
             if not _kind_ok(kind, t):
                 raise DataError(path, f"wrong type {t}; expected {kind}", column=name)
         # only the columns the checks read go through pandas: long texts (speeches) stay in Arrow untouched
-        needed = set(ds.key) | set(ds.ranges) | set(ds.allowed) | {cc.column for cc in ds.countries} | {
-            cc.year for cc in ds.countries if cc.year}
+        needed = set(ds.key) | set(_numeric_ranges(ds, tbl.schema)) | set(ds.allowed) | {
+            cc.column for cc in ds.countries} | {cc.year for cc in ds.countries if cc.year}
         df = tbl.select([c for c in tbl.column_names if c in needed]).to_pandas()
 
     key_now = bool(ds.key) and all(k in df.columns for k in ds.key)
     if key_now:
         _check_key(df, ds.key, path, file_rows=True)
-    for name, (lo, hi) in ds.ranges.items():
+    for name, (lo, hi) in _numeric_ranges(ds, tbl.schema).items():
+        if name not in df.columns:
+            continue
         v = pd.to_numeric(df[name], errors="coerce").to_numpy(dtype=float, na_value=np.nan)  # NA is never out of range
         bad = np.zeros(len(v), dtype=bool)
         if lo is not None:
@@ -281,6 +339,10 @@ def validate(tbl: pa.Table, ds: Dataset, path: Path) -> pa.Table:
             arr = pa.array(df[c].to_numpy(dtype=object, na_value=None), type=pa.string())
             out = (out.set_column(out.column_names.index(c), c, arr) if c in out.column_names
                    else out.append_column(c, arr))
+    _check_dates(out, ds, path)
+    _check_finite(out, ds, path, file_rows=True)
+    if not ds.key and not ds.duplicates:
+        _check_duplicate_rows(out, path)
     if ds.transform is not None:
         try:
             out = ds.transform(out)
@@ -293,7 +355,95 @@ def validate(tbl: pa.Table, ds: Dataset, path: Path) -> pa.Table:
             raise DataError(path, f"key column missing after reshaping; expected columns {', '.join(ds.key)}",
                             column=missing[0])
         _check_key(out.select(list(ds.key)).to_pandas(), ds.key, path, file_rows=False)
+    if ds.transform is not None:
+        _check_finite(out, ds, path, file_rows=False)  # a reshaping that divides can make inf
+    return _non_finite_to_null(out, ds)
+
+
+def _is_year_column(name: str, t: pa.DataType, kind: str | None) -> bool:
+    numeric = pa.types.is_integer(t) or pa.types.is_floating(t) or kind in ("int", "float")
+    return numeric and bool(_YEAR_COLUMN.search(name))
+
+
+def _numeric_ranges(ds: Dataset, schema: pa.Schema) -> dict[str, tuple]:
+    """Declared ranges of numeric columns, plus YEARS for every year column that declares none."""
+    out = {}
+    for f in schema:
+        kind = ds.columns.get(f.name)
+        if kind in ("date", "datetime") or pa.types.is_date(f.type) or pa.types.is_timestamp(f.type):
+            continue
+        if f.name in ds.ranges:
+            out[f.name] = ds.ranges[f.name]
+        elif _is_year_column(f.name, f.type, kind):
+            out[f.name] = YEARS
     return out
+
+
+def _first(mask) -> int | None:
+    """The first True of a boolean Arrow array (nulls are False), or None."""
+    i = pc.index(pc.fill_null(mask, False), True).as_py()
+    return None if i is None or i < 0 else i
+
+
+def _check_dates(out: pa.Table, ds: Dataset, path: Path) -> None:
+    """Every date or timestamp column lies within its declared years, else YEARS (a roll call dated 2999 is a
+    typo, not a vote)."""
+    for f in out.schema:
+        if not (pa.types.is_date(f.type) or pa.types.is_timestamp(f.type)):
+            continue
+        lo, hi = ds.ranges.get(f.name, YEARS)
+        years = pc.year(out[f.name])
+        bad = None
+        if lo is not None:
+            bad = pc.less(years, int(lo))
+        if hi is not None:
+            over = pc.greater(years, int(hi))
+            bad = over if bad is None else pc.or_(bad, over)
+        i = None if bad is None else _first(bad)
+        if i is not None:
+            value = out[f.name][i].as_py()
+            raise DataError(path, f"date {str(value)[:10]!s} out of range; expected years {lo}..{hi}",
+                            row=_row_label(path, i), column=f.name)
+
+
+def _check_finite(out: pa.Table, ds: Dataset, path: Path, *, file_rows: bool) -> None:
+    """NaN and +-inf are refused in every float column, except where the dataset declares them (then NULL)."""
+    for f in out.schema:
+        if not pa.types.is_floating(f.type) or f.name in ds.non_finite:
+            continue
+        col = out[f.name]
+        i = _first(pc.invert(pc.is_finite(col)))
+        if i is not None:
+            value = col[i].as_py()
+            where = "" if file_rows else " after reshaping"
+            raise DataError(path, f"value {value!r}{where} is not a finite number; expected a number or an empty "
+                            "cell", row=_row_label(path, i) if file_rows else None, column=f.name)
+
+
+def _non_finite_to_null(out: pa.Table, ds: Dataset) -> pa.Table:
+    for name in ds.non_finite:
+        if name in out.column_names and pa.types.is_floating(out.schema.field(name).type):
+            col = out[name]
+            out = out.set_column(out.column_names.index(name), name,
+                                 pc.if_else(pc.is_finite(col), col, pa.scalar(None, col.type)))
+    return out
+
+
+def _check_duplicate_rows(out: pa.Table, path: Path) -> None:
+    """Identical rows in a dataset without a key are refused, unless the dataset says why they are kept."""
+    try:
+        df = out.to_pandas()
+        dup = df.duplicated(keep="first").to_numpy()
+    except TypeError:  # unhashable cells (lists): compare their text
+        df = out.to_pandas().astype(str)
+        dup = df.duplicated(keep="first").to_numpy()
+    if dup.any():
+        i = int(np.flatnonzero(dup)[0])
+        first = df.iloc[:i][(df.iloc[:i] == df.iloc[i]).fillna(False).all(axis=1)].index
+        same = f" (same as row {_row_label(path, int(first[0]))})" if len(first) else ""
+        raise DataError(path, f"duplicate row{same}; expected distinct rows (the dataset declares no key; "
+                        "declare `duplicates` with the reason if identical rows are distinct records)",
+                        row=_row_label(path, i))
 
 
 def _check_key(df: pd.DataFrame, key: tuple[str, ...], path: Path, *, file_rows: bool) -> None:

@@ -59,6 +59,7 @@ def _stories(year: int, rows_note: str) -> Dataset:
         allowed={"language": frozenset({"en", "es"})},
         coverage="date",
         note=f"full story texts, {rows_note}; date re-derived from index_link (broken in the source).",
+        duplicates="the KCNA index lists some stories twice on one day; kept as in the source",
     )
 
 
@@ -75,6 +76,7 @@ DATASETS = [
         ranges={"english_prob": (0, 1)},
         coverage="date",
         note="English and Spanish headlines (filter on english); date = index date; story_link repeats.",
+        duplicates="the KCNA index lists some headlines twice on one day; kept as in the source",
     ),
     _stories(2011, "2011"),
     _stories(2012, "Jan-Nov 2012 (one story without a date)"),

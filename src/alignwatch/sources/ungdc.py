@@ -100,6 +100,7 @@ DATASETS = [
         ranges={"year": (1946, 2100), "session": (1, 200)},
         countries=(CountryCol("iso_code", "iso3", out="iso3", allow=frozenset({"EU", "EC"})),),
         coverage="year",
+        duplicates="the source lists a few speakers twice in one session (1956, 1958); kept as published",
         transform=_speakers,
         note="(year, iso_code) is not unique: some sessions list two speakers for one state, and one row (League "
              "of Arab States, 1987) has no code. iso3 = canonical (CHN 1946-1971 -> TWN); post unreliable before 1994.",

@@ -169,6 +169,8 @@ DATASETS = [
         note="one row per vetoed draft (draft is not unique: 1946-47 rows carry the meeting symbol for several "
              "drafts). China = PRC vetoes only; USSR and Russia are separate columns. Ends 8 Jul 2022. The combination "
              "dummies are not range-checked: usa_uk is 2 in one row (S/10928, 1973; 1 intended).",
+        duplicates="two identical rows are two vetoes: the list has two USSR vetoes at S/PV.49 (26 June 1946, "
+                   "the Spanish question)",
     ),
     Dataset(
         table="unsc_meetings_1946_2019",
@@ -181,6 +183,7 @@ DATASETS = [
         ranges={"year": (1946, 2100)},
         coverage="year",
         note="date is day and month as text ('19 December'); result is free text ('adopted unanimously').",
+        duplicates="one row per meeting: several meetings on one day and topic are identical rows",
     ),
     Dataset(
         table="unsc_meetings_2000_2019",
@@ -193,6 +196,7 @@ DATASETS = [
         ranges={"year": (1946, 2100)},
         coverage="year",
         note="result is free text: the resolution symbol followed by the yes-no-abstain tally.",
+        duplicates="one row per meeting: several meetings on one day and topic are identical rows",
     ),
     Dataset(
         table="unsc_failed_drafts",
