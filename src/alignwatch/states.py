@@ -329,20 +329,37 @@ def _unknown(value, scheme) -> UsageError:
     ix = _index()
     where = f" as {scheme}" if scheme else ""
     key = _norm(value)
+    shown = repr(value) if len(repr(value)) <= 60 else repr(value)[:56] + "…'"
     if key in ix.non_states and _as_code(value) is None:
         _, why = ix.non_states[key]
-        return UsageError(f"{value!r} is not a state: {why}", hint="drop it, or map it in the reader")
+        return UsageError(f"{shown} is not a state: {why}", hint="drop it, or map it in the reader")
     if isinstance(value, str) and ";" in value:
-        return UsageError(f"{value!r} lists several states", hint="split the value on ';' first")
+        return UsageError(f"{shown} lists several states", hint="split the value on ';' first")
     if _as_code(value) is not None and scheme in (None, "cow", "gw"):
         pool = [str(c) for k in (("cow", "gw") if scheme is None else (scheme,)) for c in ix.by[k]]
         close = difflib.get_close_matches(str(_as_code(value)), pool, n=3, cutoff=0.6)
     else:
-        close = [ix.display[k] for k in difflib.get_close_matches(key, list(ix.display), n=3, cutoff=0.75)]
-        upper = str(value).strip().upper()
-        close += difflib.get_close_matches(upper, list(ix.by["iso3"]), n=2, cutoff=0.67) if len(upper) == 3 else []
-    hint = f"did you mean {', '.join(map(repr, dict.fromkeys(close)))}?" if close else "see alignwatch.states.table()"
-    return UsageError(f"unknown state {value!r}{where}; {hint}", hint=hint)
+        close = _close_names(key, str(value).strip().upper())
+    hint = (f"did you mean {', '.join(map(repr, dict.fromkeys(close)))}?" if close
+            else "`alignwatch states` lists every name and code")
+    return UsageError(f"unknown state {shown}{where}; {hint}", hint=hint)
+
+
+def _close_names(key: str, upper: str, n: int = 4) -> list[str]:
+    """Suggestions for an unknown name or code: names that contain it or start like it ('Soviet' -> 'Soviet
+    Union'), then spelling neighbours (difflib), then codes one letter away ('PKR' -> 'PRK')."""
+    ix = _index()
+    out: list[str] = []
+    if len(key) >= 3:
+        words = [k for k in ix.display if key in k.split() or k.startswith(key) or (len(key) >= 5 and key in k)]
+        out += [ix.display[k] for k in sorted(words, key=len)[:n]]
+    out += [ix.display[k] for k in difflib.get_close_matches(key, list(ix.display), n=3, cutoff=0.75)]
+    if 2 <= len(upper) <= 3 and upper.isalpha():
+        pool = list(ix.by["iso3"]) if len(upper) == 3 else list(ix.by["iso2"])
+        codes = difflib.get_close_matches(upper, pool, n=3, cutoff=0.6)
+        codes += [c for c in pool if len(c) == len(upper) and sorted(c) == sorted(upper) and c != upper]
+        out += [f"{c} ({ix.rows[ix.by['iso3' if len(upper) == 3 else 'iso2'][c][-1]].name})" for c in codes]
+    return list(dict.fromkeys(out))[:n]
 
 
 def resolve(value, *, scheme: str | None = None, on: dt.date | int | None = None) -> State:
