@@ -5,12 +5,9 @@ from __future__ import annotations
 import time
 from typing import Annotated
 
-import pandas as pd
 import typer
 
-from .. import sources, states, warehouse
 from ..errors import FetchError
-from ..sources.fetch import fetch as fetch_one
 from ._common import DbOption, Format, FormatOption, emit
 
 
@@ -23,6 +20,11 @@ def fetch(
 
     Example: ``alignwatch fetch unvotes``
     """
+    import pandas as pd
+
+    from .. import sources
+    from ..sources.fetch import fetch as fetch_one
+
     rows, failed = [], 0
     for ds in sources.select(names):
         try:
@@ -49,6 +51,10 @@ def ingest(
     Unchanged inputs (same sha256) are skipped; a failed or interrupted ingest leaves the previous warehouse as it
     was. Example: ``alignwatch ingest`` or ``alignwatch ingest unvotes chronology --db /tmp/aw.duckdb``
     """
+    import pandas as pd
+
+    from .. import sources, warehouse
+
     t0 = time.perf_counter()
     res = warehouse.ingest(sources.select(names), db, force=force, progress=not quiet)
     secs = time.perf_counter() - t0
@@ -67,6 +73,8 @@ def sources_cmd(db: DbOption = None, fmt: FormatOption = Format.table):
 
     Example: ``alignwatch sources --format csv``
     """
+    from .. import warehouse
+
     wh = warehouse.Warehouse(db)
     prov = wh.provenance()
     if prov.empty:
@@ -88,6 +96,10 @@ def states_cmd(
     Examples: ``alignwatch states --resolve "Soviet Union"``, ``alignwatch states --year 1991``,
     ``alignwatch states --unresolved`` (prints nothing when every identifier in the data resolves).
     """
+    import pandas as pd
+
+    from .. import states
+
     if unresolved:
         rows = find_unresolved()
         if rows:
@@ -107,6 +119,10 @@ def states_cmd(
 
 def find_unresolved() -> list[dict]:
     """Every country identifier in every dataset that the state system cannot resolve (goal: none)."""
+    import pandas as pd
+
+    from .. import sources, states
+
     out = []
     for ds in sources.registry().values():
         if not ds.countries:

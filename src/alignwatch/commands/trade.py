@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import pandas as pd
 import typer
 
 from ..errors import UsageError
-from ..warehouse import Warehouse
-from ._common import DbOption, Format, FormatOption, emit, state_code, year_range
+from ._common import DbOption, Format, FormatOption, emit, open_warehouse, state_code, year_range
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from ..warehouse import Warehouse
 
 FromOption = Annotated[int | None, typer.Option("--from", help="First year.")]
 ToOption = Annotated[int | None, typer.Option("--to", help="Last year.")]
@@ -62,7 +65,7 @@ def trade(
         bad = [s for s in wanted if s not in tr.SERIES_ORDER]
         if bad:
             raise UsageError(f"unknown series {', '.join(bad)}", hint=f"choose from: {', '.join(tr.SERIES_ORDER)}")
-    with Warehouse(db) as wh:
+    with open_warehouse(db) as wh:
         df = trade_table(wh, ca, cb, yrs, series=wanted, include_low=not exclude_low)
     caption = None
     if fmt == Format.table:
@@ -122,7 +125,7 @@ def visits(
     """
     ca, cb = _pair(a, b)
     yrs = year_range(first, last)
-    with Warehouse(db) as wh:
+    with open_warehouse(db) as wh:
         if list_:
             df = meetings_table(wh, ca, cb, yrs, include_low=not exclude_low)
             title = f"{ca}–{cb} meetings (chronology)"
