@@ -253,6 +253,11 @@ def read_metadata(path: str | Path) -> dict:
 
 def write_figure(fig, path: str | Path, meta: dict) -> Path:
     """A figure as one offline HTML file carrying ``meta`` (see :func:`alignwatch.report.figure_common.write_html`)."""
+    import re
+
     from ..report.figure_common import write_html
 
+    if not meta.get("series"):  # the figure's own source caption says which series it plots
+        notes = [re.sub(r"<[^>]+>", " ", str(a.text or "")) for a in fig.layout.annotations]
+        meta = {**meta, "series": [" ".join(n.split()) for n in notes if "Source" in n]}
     return write_html(fig, path, meta=meta)

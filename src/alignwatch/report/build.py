@@ -65,14 +65,15 @@ def section(key: str, title: str):
 
 
 def fig_html(fig: go.Figure) -> str:
-    return fig.to_html(full_html=False, include_plotlyjs=False, config={"displaylogo": False})
+    return fig.to_html(full_html=False, include_plotlyjs=False, config={"displaylogo": False, "responsive": True})
 
 
 def table_html(df: pd.DataFrame, max_rows: int = 60) -> str:
     if df is None or df.empty:
         return "<p class='na'>No rows.</p>"
-    return df.head(max_rows).to_html(index=False, na_rep="NA", float_format=lambda v: f"{v:.3f}",
-                                     classes="tbl", border=0, escape=True)
+    table = df.head(max_rows).to_html(index=False, na_rep="NA", float_format=lambda v: f"{v:.3f}",
+                                      classes="tbl", border=0, escape=True)
+    return f"<div class='tbl-wrap'>{table}</div>"  # a wide table scrolls inside the page, not the page
 
 
 def _optional(module: str, attr: str):
@@ -232,6 +233,8 @@ body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;max-width:12
 color:#222}h1{margin-bottom:0}nav a{margin-right:1em}section{margin-top:2.5em;border-top:1px solid #ddd}
 table.tbl{border-collapse:collapse;font-size:13px}table.tbl td,table.tbl th{padding:3px 8px;border-bottom:1px solid #eee;
 text-align:right}table.tbl th{background:#f6f6f6}.na{color:#a33}.note{color:#555;font-size:13px}
+.tbl-wrap{max-width:100%;overflow-x:auto}table.tbl td{max-width:28em;overflow-wrap:anywhere;vertical-align:top}
+.plotly-graph-div{max-width:100%}
 """
 
 
