@@ -69,11 +69,16 @@ def orient_columns(df: pd.DataFrame, first: str, second: str) -> pd.DataFrame:
 
 def family_table(wh: Warehouse, fam, a: str, b: str, years) -> pd.DataFrame:
     """One family's year rows for the pair, in the user's orientation (columns: year, the family's, score)."""
+    import pandas as pd
+
     lo, hi = sorted((a, b))
     df = fam.dyad_years(wh, [a, b], years)
     df = df[(df.a == lo) & (df.b == hi)]
     cols = ["year"] + [c for c in fam.columns if c in df.columns] + (["score"] if "score" not in fam.columns else [])
-    return orient_columns(df[cols].sort_values("year").reset_index(drop=True), a, b)
+    out = orient_columns(df[cols].sort_values("year").reset_index(drop=True), a, b)
+    out.attrs["sources"] = sorted({s.strip() for v in df.get("source", pd.Series(dtype=str)).dropna().astype(str)
+                                   for s in v.split(";") if s.strip()})
+    return out
 
 
 def all_table(wh: Warehouse, a: str, b: str, years, notes: list[str]) -> pd.DataFrame:
@@ -85,7 +90,7 @@ def all_table(wh: Warehouse, a: str, b: str, years, notes: list[str]) -> pd.Data
 
     from ..measures import families
 
-    frames = []
+    frames, sources = [], []
     for _, fam in sorted(families().items()):
         if fam.domain == "descriptive":
             continue
@@ -103,6 +108,7 @@ def all_table(wh: Warehouse, a: str, b: str, years, notes: list[str]) -> pd.Data
             frames.append(pd.DataFrame({f"{fam.name}.score": pd.Series(dtype="Float64")},
                                        index=pd.Index([], name="year")))
             continue
+        sources.extend(s for s in df.attrs.get("sources", []) if s not in sources)
         detail = [c for c in df.columns if c not in ("year", "score", "source")][:ALL_DETAIL]
         part = df[["year", "score"] + detail].rename(columns={c: f"{fam.name}.{c}" for c in ["score"] + detail})
         frames.append(part.set_index("year"))
@@ -112,6 +118,7 @@ def all_table(wh: Warehouse, a: str, b: str, years, notes: list[str]) -> pd.Data
     out["year"] = out["year"].astype(int)
     score_cols = [c for c in out.columns if c.endswith(".score")]
     out["families_covered"] = out[score_cols].notna().sum(axis=1)
+    out.attrs["sources"] = sources
     return out
 
 
@@ -124,16 +131,17 @@ def dyad_table(wh: Warehouse, a: str, b: str, measure: str, years, notes: list[s
     return family_table(wh, get(measure), a, b, years)
 
 
-def _caption(df: pd.DataFrame, measure: str, notes: list[str]) -> str:
+def _caption(df: pd.DataFrame, measure: str, notes: list[str], sources: list[str]) -> str:
     from ..measures import families
 
     if measure == "all":
         fams = [c.split(".")[0] for c in df.columns if c.endswith(".score")]
         text = ("score = each family's headline score (docs/measures.md); families_covered = families with a score "
-                "that year. Sources: " + "; ".join(f"{f}: {families()[f].label}" for f in fams))
+                "that year. Families: " + "; ".join(f"{f}: {families()[f].label}" for f in fams))
     else:
-        src = sorted({str(s) for s in df["source"].dropna().unique()}) if "source" in df.columns else []
-        text = f"{families()[measure].label}. Sources: " + ("; ".join(src) if src else "see docs/measures.md")
+        text = f"{families()[measure].label} (docs/measures.md)"
+    if sources:
+        text += ". Sources: " + "; ".join(sources)
     text += ". NA = not covered by the data or not a member (never 0); provenance: alignwatch sources"
     if notes:
         text += ". Notes: " + "; ".join(notes)
@@ -204,9 +212,10 @@ def dyad(
             if span is not None:
                 span = (span[0], min(span[1], dt.date.today().year))
             raise coverage_error(f"{ca}–{cb} ({measure})", yrs, span)
+    sources = df.attrs.get("sources") or []
     df = trim_years(df, first, last)
     title = f"{ca}–{cb}: {measure}"
-    caption = _caption(df, measure, notes)
+    caption = _caption(df, measure, notes, sources)
     if fmt != Format.table:
         for n in notes:  # stdout stays a clean table; the notes go to stderr
             sys.stderr.write(f"note: {n}\n")
