@@ -81,27 +81,28 @@ def year_range(first: int | None, last: int | None, *, lo: int = 1816, hi: int =
     return (first, last)
 
 
-def has_data(df: pd.DataFrame):
-    """Rows with at least one number besides the year and counts of coverage (text such as na_reason is not data)."""
+def has_data(df: pd.DataFrame, ignore=()):
+    """Rows with at least one number besides the year, counts of coverage and the ``ignore`` columns (text such as
+    na_reason is not data)."""
     import pandas as pd
 
-    num = [c for c in df.columns if c not in ("year", "families_covered", "n_families", "n_dyads")
+    num = [c for c in df.columns if c not in ("year", "families_covered", "n_families", "n_dyads", *ignore)
            and pd.api.types.is_numeric_dtype(df[c]) and not pd.api.types.is_bool_dtype(df[c])]
     return df[num].notna().any(axis=1) if num else pd.Series(False, index=df.index)
 
 
-def data_span(df: pd.DataFrame) -> tuple[int, int] | None:
+def data_span(df: pd.DataFrame, ignore=()) -> tuple[int, int] | None:
     """First and last year with data (see :func:`has_data`), or None."""
-    years = df.loc[has_data(df), "year"]
+    years = df.loc[has_data(df, ignore), "year"]
     return (int(years.min()), int(years.max())) if len(years) else None
 
 
-def trim_years(df: pd.DataFrame, first: int | None, last: int | None) -> pd.DataFrame:
+def trim_years(df: pd.DataFrame, first: int | None, last: int | None, ignore=()) -> pd.DataFrame:
     """Without --from (--to), start (end) where the data start (end): leading and trailing years without data
     are dropped (rows are in year order); gaps inside stay visible."""
     if df.empty or "year" not in df.columns:
         return df
-    has = has_data(df).to_numpy()
+    has = has_data(df, ignore).to_numpy()
     if not has.any():
         return df
     keep = has.copy()
@@ -113,11 +114,12 @@ def trim_years(df: pd.DataFrame, first: int | None, last: int | None) -> pd.Data
     return df[keep].reset_index(drop=True)
 
 
-def coverage_error(what: str, asked: tuple[int, int], covered: tuple[int, int] | None) -> UsageError:
-    """One line for a window with no data: what the data do cover instead."""
+def coverage_error(what: str, asked: tuple[int, int] | None, covered: tuple[int, int] | None) -> UsageError:
+    """One line for a window (or, with ``asked`` None, all years) without data: what the data cover instead."""
+    if asked is None or covered is None:
+        return UsageError(f"{what}: no data in any year",
+                          hint="docs/measures.md lists each family's states and years")
     span = f"{asked[0]}" if asked[0] == asked[1] else f"{asked[0]}–{asked[1]}"
-    if covered is None:
-        return UsageError(f"{what}: no data in {span}, nor in any other year")
     return UsageError(f"{what}: no data in {span}; the data cover {covered[0]}–{covered[1]}",
                       hint=f"try --from {covered[0]} --to {covered[1]}")
 

@@ -131,6 +131,14 @@ def dyad_table(wh: Warehouse, a: str, b: str, measure: str, years, notes: list[s
     return family_table(wh, get(measure), a, b, years)
 
 
+def one_sided(df: pd.DataFrame, a: str, b: str) -> list[str]:
+    """Columns about one state only (``ideal_PRK``): a year with only these has no data on the pair."""
+    def codes(c: str) -> set[str]:
+        return {t for t in str(c).replace(".", "_").split("_")} & {a, b}
+
+    return [c for c in df.columns if len(codes(c)) == 1]
+
+
 def _caption(df: pd.DataFrame, measure: str, notes: list[str], sources: list[str]) -> str:
     from ..measures import families
 
@@ -207,13 +215,14 @@ def dyad(
         # a window in the future or without any value: say what the data cover instead of printing NA rows
         future = yrs is not None and yrs[0] > dt.date.today().year
         df = None if future else dyad_table(wh, ca, cb, measure, yrs, notes)
-        if yrs is not None and (df is None or not has_data(df).any()):
-            span = data_span(dyad_table(wh, ca, cb, measure, None, []))
+        if df is None or not has_data(df, one_sided(df, ca, cb)).any():
+            whole = df if yrs is None else dyad_table(wh, ca, cb, measure, None, [])
+            span = data_span(whole, one_sided(whole, ca, cb))
             if span is not None:
                 span = (span[0], min(span[1], dt.date.today().year))
             raise coverage_error(f"{ca}–{cb} ({measure})", yrs, span)
     sources = df.attrs.get("sources") or []
-    df = trim_years(df, first, last)
+    df = trim_years(df, first, last, one_sided(df, ca, cb))
     title = f"{ca}–{cb}: {measure}"
     caption = _caption(df, measure, notes, sources)
     if fmt != Format.table:
