@@ -256,6 +256,72 @@ def test_dashboard_views_follow_the_users_order(real_wh):
         d.close()
 
 
+# ------------------------------------------------------------------------------- the rules, on tiny frames
+
+
+def test_directional_columns_name_their_state_first_typed_first():
+    from alignwatch.commands.dyad import orient_columns
+
+    df = pd.DataFrame({"year": [1], "ideal_a": [1.0], "ideal_b": [2.0], "exports_ab": [3.0], "exports_ba": [4.0],
+                       "a_to_b": [5], "b_to_a": [6], "n_joint": [7]})
+    out = orient_columns(df, "PRK", "CHN")  # stored a = CHN, b = PRK
+    assert list(out.columns) == ["year", "ideal_PRK", "ideal_CHN", "exports_PRK_to_CHN", "exports_CHN_to_PRK",
+                                 "PRK_to_CHN", "CHN_to_PRK", "n_joint"]
+    assert out["ideal_PRK"].iloc[0] == 2.0 and out["exports_PRK_to_CHN"].iloc[0] == 4.0
+    assert out["PRK_to_CHN"].iloc[0] == 6
+    same = orient_columns(df, "CHN", "PRK")
+    assert list(same.columns)[1:3] == ["ideal_CHN", "ideal_PRK"] and same["ideal_CHN"].iloc[0] == 1.0
+
+
+def test_index_rows_in_the_users_order():
+    from alignwatch.index import in_user_order
+
+    df = pd.DataFrame({"a": ["CHN", "CHN", "PRK", "CHN"], "b": ["RUS", "PRK", "RUS", "PRK"],
+                       "year": [2000, 2001, 2000, 2000], "composite": [1.0, 2.0, 3.0, 4.0]})
+    out = in_user_order(df, ["PRK", "CHN", "RUS"])
+    assert list(zip(out.a, out.b, out.year)) == [("PRK", "CHN", 2000), ("PRK", "CHN", 2001), ("PRK", "RUS", 2000),
+                                                  ("CHN", "RUS", 2000)]
+    assert out.loc[0, "composite"] == 4.0
+
+
+def test_one_rule_for_now():
+    from alignwatch.index import latest
+
+    y = pd.Timestamp.today().year
+    rows = pd.DataFrame({"year": [y - 3, y - 2, y - 1, y, y + 1], "composite": [1.0, 1.5, 2.0, 2.5, 3.0],
+                         "n_families": [4, 3, 2, 2, 5]})
+    assert latest(rows)["year"] == y - 2  # later years rest on 2 families, or lie in the future
+    assert latest(rows.assign(n_families=1))["year"] == y  # none has 3: the latest up to this year
+    assert latest(rows.assign(composite=float("nan"))) is None
+
+
+def test_table_numbers_one_format_per_column():
+    from alignwatch.commands._common import column_format
+
+    fmt, numeric = column_format(pd.Series([34.0, 1204.0, None]))
+    assert numeric and [fmt(v) for v in (34.0, 1204.0, None)] == ["34", "1204", "NA"]
+    fmt, _ = column_format(pd.Series([234.0, 12041.5]))
+    assert [fmt(v) for v in (234.0, 12041.5)] == ["234.0", "12,041.5"]
+    fmt, _ = column_format(pd.Series([0.5, 0.25]))
+    assert fmt(0.5) == "0.500"
+    fmt, _ = column_format(pd.Series([1990, 2025], dtype="Int64"))
+    assert fmt(2025) == "2025"
+
+
+def test_help_text_has_no_markup_and_one_example_per_line():
+    from alignwatch.cli import help_text
+
+    text = help_text("""Do it.
+
+    Examples: ``alignwatch dyad PRK CHN``, ``alignwatch dyad PRK RUS --measure
+    treaties`` (then read it), `alignwatch index PRK,CHN`
+    """)
+    assert "`" not in text
+    assert text.splitlines()[2:] == ["Examples:", "  alignwatch dyad PRK CHN",
+                                     "  alignwatch dyad PRK RUS --measure treaties (then read it)",
+                                     "  alignwatch index PRK,CHN"]
+
+
 # ----------------------------------------------------------------------------------------------- slow tier
 
 

@@ -37,7 +37,7 @@ def _load_commands() -> None:
     _plain_help(app)
 
 
-_CODE = re.compile(r"``(.+?)``|`([^`]+)`")
+_CODE = re.compile(r"``(.+?)``|`([^`]+)`", re.S)
 
 
 def help_text(doc: str | None) -> str:
@@ -52,7 +52,7 @@ def help_text(doc: str | None) -> str:
                 between = " ".join(p[pos:m.start()].split()).strip(",; ")
                 if between and between not in ("or", "and", "then") and len(lines) > 1:
                     lines[-1] += " " + between.removeprefix("or ").removeprefix("then ")
-                lines.append("  " + (m.group(1) or m.group(2)))
+                lines.append("  " + " ".join((m.group(1) or m.group(2)).split()))
                 pos = m.end()
             rest = " ".join(p[pos:].split()).strip(",;. ")
             if rest:
