@@ -322,6 +322,25 @@ def test_help_text_has_no_markup_and_one_example_per_line():
                                      "  alignwatch index PRK,CHN"]
 
 
+def test_cli_constants_match_their_modules():
+    from alignwatch.commands import positions as cmd
+    from alignwatch.measures import positions as pos
+
+    assert (cmd.DEFAULT_LIVE_YEARS, cmd.SEP) == (pos.DEFAULT_LIVE_YEARS, pos.SEP)
+
+
+def test_cli_import_loads_no_heavy_library():
+    """`alignwatch --help` stays fast: the command modules import pandas, DuckDB, plotly... where they are used."""
+    import subprocess
+    import sys
+
+    heavy = ["pandas", "numpy", "duckdb", "pyarrow", "scipy", "plotly", "dash", "statsmodels", "sklearn",
+             "networkx", "ibis", "ruptures"]
+    code = "import sys, alignwatch.cli; print(','.join(m for m in sys.argv[1:] if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code, *heavy], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""
+
+
 # ----------------------------------------------------------------------------------------------- slow tier
 
 
