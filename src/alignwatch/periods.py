@@ -82,8 +82,12 @@ def _prefix_l2():
 
 
 def __getattr__(name: str):
-    if name == "PrefixL2":  # periods.PrefixL2 stays importable
+    if name == "PrefixL2":  # periods.PrefixL2 and periods.rpt stay importable, loaded on first use
         return _prefix_l2()
+    if name == "rpt":
+        import ruptures
+
+        return ruptures
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
