@@ -203,3 +203,21 @@ def test_real_claims_verdicts(real_wh, capsys):
     assert "Pyongyang" in got["kim-xi-five-in-china"]["evidence"]
     assert "1995" in got["rus-treaty-lapse-1990s"]["evidence"] and "1996" in got["rus-treaty-lapse-1990s"]["evidence"]
     assert "CHN abstain" in got["res825-no-veto"]["evidence"]
+
+
+def test_packaged_claims_cite_public_sources_never_internal_files():
+    import re
+
+    for c in cl.load_claims():
+        text = " ".join([c.get("source", ""), *c.get("references", [])])
+        assert c.get("source") and c.get("references"), c["id"]
+        assert not re.search(r"DESIGN\.md|\bseed\b|search\.com\.vn|am1\.news|menafn", text, re.IGNORECASE), c["id"]
+
+
+def test_cite_gives_the_original_of_a_mirror_and_drops_aggregators():
+    assert cl.cite("https://www.search.com.vn/wiki/en/Kim%E2%80%93Xi_meetings (mirror of Wikipedia 'Kim–Xi "
+                   "meetings')") == "https://en.wikipedia.org/wiki/Kim%E2%80%93Xi_meetings"
+    assert cl.cite("https://en.m.wikipedia.org/wiki/X") == "https://en.wikipedia.org/wiki/X"
+    assert cl.cite("https://menafn.com/1108040593/Russia-vetoes") is None
+    assert cl.cite("Haggard (2026) seed") is None
+    assert cl.cite("https://press.un.org/en/2022/sc14911.doc.htm") == "https://press.un.org/en/2022/sc14911.doc.htm"

@@ -229,7 +229,7 @@ def test_index_view_calls_the_report_compute_once(wh, calls):
     v = d.index_view(PRK_RUS)
     assert calls == [("PRK", ["RUS"], (1991, 2025))]
     assert v["title"] == "North Korea with Russia, 1991–2025" and v["query"] == PRK_RUS.query
-    assert v["latest"] == [{"dyad": "PRK–RUS", "year": 2025, "composite": 3.4, "lo": 2.4, "hi": 4.4}]
+    assert v["latest"] == [{"dyad": "PRK–RUS", "year": 2025, "composite": 3.4, "lo": 2.4, "hi": 4.4, "families": 2}]
     assert [r["label"] for r in v["periods"][0]["rows"]] == ["alignment", "entanglement"]
     assert v["notes"] == ["test note"]
     d.index_view(PRK_RUS), d.index_csv(PRK_RUS), d.panel_csv(PRK_RUS)

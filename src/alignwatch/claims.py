@@ -11,6 +11,7 @@ row it rests on ("(low confidence)" in the evidence). A check whose tables are m
 from __future__ import annotations
 
 import inspect
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import resources
@@ -50,12 +51,35 @@ def _low(conf) -> str:
     return LOW if str(conf).strip().lower() == "low" else ""
 
 
+# Citations are shown at their most authoritative: a mirror of a page as the page itself, a mirrored book as the
+# book; news aggregators and project-internal notes that some chronology rows cite are left out (the claim's own
+# references, in claims.yaml, name the primary source). Rules: docs/claims.md.
+MIRRORS = (
+    (re.compile(r"https?://(?:www\.)?search\.com\.vn/wiki/en/([^\s)]+).*"), r"https://en.wikipedia.org/wiki/\1"),
+    (re.compile(r"https?://en\.m\.wikipedia\.org/wiki/([^\s)]+).*"), r"https://en.wikipedia.org/wiki/\1"),
+    (re.compile(r"Gibler, International Military Alliances 1648-2008 \(https?://issuhub\.com/[^)]*\)"),
+     "Gibler, International Military Alliances, 1648-2008 (CQ Press, 2009)"),
+)
+NOT_CITED = re.compile(r"am1\.news|menafn\.com|\bseed\b|DESIGN\.md", re.IGNORECASE)
+
+
+def cite(source: str) -> str | None:
+    """A source as the report cites it: the original instead of a mirror; None for an aggregator or an internal
+    note."""
+    source = source.strip()
+    for pattern, original in MIRRORS:
+        if pattern.fullmatch(source):
+            return pattern.sub(original, source)
+    return None if not source or NOT_CITED.search(source) else source
+
+
 def _urls(rows: pd.DataFrame, n: int = 3) -> list[str]:
     if rows is None or "source" not in rows:
         return []
     out: list[str] = []
     for s in rows["source"].dropna().astype(str):
         for u in s.split("; "):
+            u = cite(u)
             if u and u not in out:
                 out.append(u)
     return out[:n]
@@ -428,6 +452,9 @@ def load_claims(path: str | Path | None = None) -> list[dict]:
         if fn is None:
             raise DataError(src, f"a known check, not {c['check']!r} (known: {', '.join(sorted(CHECKS))})",
                             row=i, column="check")
+        refs = c.get("references", [])
+        if not isinstance(refs, list) or not all(isinstance(r, str) and r.strip() for r in refs):
+            raise DataError(src, "references as a list of citations", row=i, column="references")
         params = c.get("params") or {}
         if not isinstance(params, dict):
             raise DataError(src, "params as a mapping", row=i, column="params")
@@ -447,8 +474,11 @@ def check_claim(wh: Warehouse, claim: dict) -> dict:
         res = Result(NOT_CHECKABLE, f"cannot check on this warehouse: {e}", [])
     if res.verdict not in VERDICTS:  # a programming error, not a data problem
         raise ValueError(f"check {claim['check']} returned verdict {res.verdict!r}")
+    refs = [c for c in (cite(str(r)) for r in claim.get("references") or []) if c]
+    found = [c for c in (cite(str(x)) for x in res.sources) if c and not any(c in r for r in refs)]
+    sources = found + refs  # the datasets and rows the check read, then the claim's references
     return {"id": claim["id"], "claim": claim["claim"], "claim_source": claim.get("source", ""),
-            "verdict": res.verdict, "evidence": res.evidence, "sources": "; ".join(res.sources)}
+            "verdict": res.verdict, "evidence": res.evidence, "sources": "; ".join(dict.fromkeys(sources))}
 
 
 def check_all(wh: Warehouse, path: str | Path | None = None, ids: list[str] | None = None) -> pd.DataFrame:

@@ -1,14 +1,19 @@
-"""The ``alignwatch`` command. Commands live in ``alignwatch.commands.<topic>`` and register themselves here.
+"""Measure how closely states are aligned (first of all North Korea with China and Russia), from public data.
 
-Exit codes: 0 success; 1 other alignwatch error; 2 bad argument (unknown state, reversed years); 3 bad input data
-(DataError); 4 warehouse missing or lacking a table; 5 download/locate failure; 130 interrupted.
+Exit codes: 0 success; 1 other error; 2 bad argument (unknown state, reversed years); 3 bad input data;
+4 warehouse missing or lacking a table; 5 download failure; 130 interrupted.
 """
+
+# For developers: commands live in alignwatch.commands.<topic> and register themselves here. Command modules import
+# no heavy library at module level (pandas, DuckDB, plotly, scipy...): `alignwatch --help` must stay under a second.
 
 from __future__ import annotations
 
 import importlib
+import inspect
 import os
 import pkgutil
+import re
 import sys
 
 import typer
@@ -18,7 +23,7 @@ from .errors import AlignwatchError, Interrupted
 
 app = typer.Typer(
     name="alignwatch",
-    help=__doc__.split("\n")[0] + "\n\nMeasure how closely states are aligned, from public data.",
+    help=__doc__.strip() + "\n\nEvery command has --help with examples. Documentation: README.md and docs/.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -30,6 +35,49 @@ def _load_commands() -> None:
     for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
         if not info.name.startswith("_"):
             importlib.import_module(f"{commands.__name__}.{info.name}").register(app)
+    _plain_help(app)
+
+
+_CODE = re.compile(r"``(.+?)``|`([^`]+)`", re.S)
+
+
+def help_text(doc: str | None) -> str:
+    """A docstring as help: code spans lose their (reStructuredText or Markdown) backticks, and an "Examples:"
+    paragraph becomes one example per line."""
+    paras = inspect.cleandoc(doc or "").split("\n\n")
+    out = []
+    for p in paras:
+        if p.lstrip().startswith(("Example:", "Examples:")) and _CODE.search(p):
+            lines, pos = [p.split(":", 1)[0] + ":"], p.index(":") + 1
+            for m in _CODE.finditer(p):
+                between = " ".join(p[pos:m.start()].split()).strip(",; ")
+                if between and between not in ("or", "and", "then") and len(lines) > 1:
+                    lines[-1] += " " + between.removeprefix("or ").removeprefix("then ")
+                lines.append("  " + " ".join((m.group(1) or m.group(2)).split()))
+                pos = m.end()
+            rest = " ".join(p[pos:].split()).strip(",;. ")
+            if rest:
+                lines[-1] += " " + rest
+            out.append("\n".join(lines))
+        else:
+            out.append(_CODE.sub(lambda m: m.group(1) or m.group(2), p))
+    return "\n\n".join(out)
+
+
+def _first_sentence(text: str) -> str:
+    first = " ".join(text.split("\n\n")[0].split())
+    m = re.search(r"(?<=[a-z0-9)])\. ", first)
+    return first[: m.start() + 1] if m else first
+
+
+def _plain_help(typer_app: typer.Typer) -> None:
+    """Help texts of every command (and sub-command) without markup, with a one-sentence summary in listings."""
+    for info in typer_app.registered_commands:
+        text = help_text(info.help or inspect.getdoc(info.callback))
+        info.help, info.short_help = text, info.short_help or _first_sentence(text)
+    for group in typer_app.registered_groups:
+        if group.typer_instance is not None:
+            _plain_help(group.typer_instance)
 
 
 _load_commands()

@@ -318,3 +318,44 @@ def group_index(wh: Warehouse, states: list[str], years: tuple[int, int] | None 
 
 def all_pairs(states: list[str]) -> list[tuple[str, str]]:
     return list(itertools.combinations(sorted(set(states)), 2))
+
+
+def user_pairs(states: list[str]) -> list[tuple[str, str]]:
+    """The pairs of ``states`` in the order the user gave them: PRK,CHN,RUS -> PRK–CHN, PRK–RUS, CHN–RUS."""
+    return list(itertools.combinations(list(dict.fromkeys(states)), 2))
+
+
+def in_user_order(df: pd.DataFrame, states: list[str]) -> pd.DataFrame:
+    """Index rows (stored as a < b) relabelled and sorted in the user's order: ``index PRK,CHN`` reads PRK, CHN.
+
+    Every index column is symmetric in the two states (political, economic, composite, gap), so relabelling
+    ``a`` and ``b`` is all a flip needs."""
+    if df.empty or not {"a", "b"} <= set(df.columns):
+        return df
+    pos = {tuple(sorted(p)): (i, p) for i, p in enumerate(user_pairs(states))}
+    keys = [tuple(sorted((x, y))) for x, y in zip(df["a"], df["b"])]
+    out = df.copy()
+    out["a"] = [pos[k][1][0] if k in pos else x for k, x in zip(keys, df["a"])]
+    out["b"] = [pos[k][1][1] if k in pos else y for k, y in zip(keys, df["b"])]
+    out["_order"] = [pos[k][0] if k in pos else len(pos) for k in keys]
+    return out.sort_values(["_order", "year"], kind="stable").drop(columns="_order").reset_index(drop=True)
+
+
+# -------------------------------------------------------------------------------------------------- "now"
+
+NOW_MIN_FAMILIES = 3
+
+
+def latest(rows: pd.DataFrame, min_families: int = NOW_MIN_FAMILIES) -> pd.Series | None:
+    """The one rule for "now" (report glance, dashboard, docs/index.md): a dyad's latest year with a composite
+    that at least ``min_families`` measure families cover, not after this calendar year; where no year has that
+    many, its latest year with a composite. A year resting on one or two families (a treaty in force, nothing else
+    reported yet) would read as the whole relationship."""
+    import datetime as dt
+
+    g = rows.dropna(subset=["composite"])
+    g = g[g["year"] <= dt.date.today().year].sort_values("year")
+    if g.empty:
+        return None
+    rich = g[g["n_families"] >= min_families]
+    return (rich if len(rich) else g).iloc[-1]

@@ -21,13 +21,16 @@ citations: docs/network.md.
 from __future__ import annotations
 
 import inspect
+from typing import TYPE_CHECKING
 
-import networkx as nx
 import numpy as np
 import pandas as pd
 
 from .errors import UsageError
 from .warehouse import Warehouse, cached
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 DEFAULT_BLOC = ("PRK", "CHN", "RUS", "BLR", "IRN", "SYR", "LAO", "VNM", "CUB", "NIC", "ERI")
 WEIGHTINGS = ("excess", "raw")
@@ -207,6 +210,8 @@ def year_graph(panel_year: pd.DataFrame, weighting: str = "excess") -> nx.Graph:
     """
     if weighting not in WEIGHTINGS:
         raise UsageError(f"weighting must be one of {', '.join(WEIGHTINGS)}, not {weighting!r}")
+    import networkx as nx  # on first use: it takes a second to import
+
     d = panel_year[panel_year["weight"].notna()]
     a, b = _names(d["a"]), _names(d["b"])
     g = nx.Graph()
@@ -223,6 +228,8 @@ def year_communities(panel_year: pd.DataFrame, *, weighting: str = "excess", res
                      seed: int = 0) -> tuple[list[set[str]], float]:
     """Louvain communities (Blondel et al. 2008; networkx, fixed seed) of one year's network and their
     modularity. Communities are numbered largest first, ties by their alphabetically first member."""
+    import networkx as nx
+
     g = year_graph(panel_year, weighting)
     if g.number_of_edges() == 0:
         return [], float("nan")

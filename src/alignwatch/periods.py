@@ -16,11 +16,11 @@ Method (stated, not tuned to any narrative):
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-import ruptures as rpt
 
 DELTA = 0.5  # a change of half a reference standard deviation counts as a move (codebook threshold)
 
@@ -51,32 +51,52 @@ def noise_sigma(y: np.ndarray) -> float:
     return float(s) if s > 0 else float(np.std(d) / np.sqrt(2)) or 1e-6
 
 
-class PrefixL2(rpt.base.BaseCost):
-    """ruptures' ``l2`` cost (sum of squared deviations from the segment mean) in O(1) per segment from prefix
-    sums: the same numbers as ``CostL2``, which recomputes a variance for every candidate segment."""
+@functools.cache
+def _prefix_l2():
+    """The PrefixL2 cost class, built on first use: importing ruptures takes seconds (it loads scipy.stats), and
+    only the change-point search needs it, not every command that imports this module."""
+    import ruptures as rpt
 
-    model = "prefix_l2"
-    min_size = 1
+    class PrefixL2(rpt.base.BaseCost):
+        """ruptures' ``l2`` cost (sum of squared deviations from the segment mean) in O(1) per segment from prefix
+        sums: the same numbers as ``CostL2``, which recomputes a variance for every candidate segment."""
 
-    def fit(self, signal):
-        self.signal = np.asarray(signal, dtype=float).reshape(-1, 1)  # ruptures reads its length
-        y = self.signal[:, 0]
-        self.s1 = np.concatenate([[0.0], np.cumsum(y)])
-        self.s2 = np.concatenate([[0.0], np.cumsum(y * y)])
-        return self
+        model = "prefix_l2"
+        min_size = 1
 
-    def error(self, start, end):
-        n = end - start
-        if n < self.min_size:
-            raise rpt.exceptions.NotEnoughPoints
-        t = self.s1[end] - self.s1[start]
-        return float(self.s2[end] - self.s2[start] - t * t / n)
+        def fit(self, signal):
+            self.signal = np.asarray(signal, dtype=float).reshape(-1, 1)  # ruptures reads its length
+            y = self.signal[:, 0]
+            self.s1 = np.concatenate([[0.0], np.cumsum(y)])
+            self.s2 = np.concatenate([[0.0], np.cumsum(y * y)])
+            return self
+
+        def error(self, start, end):
+            n = end - start
+            if n < self.min_size:
+                raise rpt.exceptions.NotEnoughPoints
+            t = self.s1[end] - self.s1[start]
+            return float(self.s2[end] - self.s2[start] - t * t / n)
+
+    return PrefixL2
+
+
+def __getattr__(name: str):
+    if name == "PrefixL2":  # periods.PrefixL2 and periods.rpt stay importable, loaded on first use
+        return _prefix_l2()
+    if name == "rpt":
+        import ruptures
+
+        return ruptures
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _detect(y: np.ndarray, pen: float, min_size: int) -> list[int]:
     if len(y) < 2 * min_size:
         return []
-    algo = rpt.Pelt(custom_cost=PrefixL2(), min_size=min_size, jump=1).fit(y.reshape(-1, 1))
+    import ruptures as rpt
+
+    algo = rpt.Pelt(custom_cost=_prefix_l2()(), min_size=min_size, jump=1).fit(y.reshape(-1, 1))
     return [i for i in algo.predict(pen=pen) if i < len(y)]
 
 

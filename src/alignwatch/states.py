@@ -32,10 +32,15 @@ import unicodedata
 from dataclasses import dataclass
 from importlib import resources
 
+import csv
+from typing import TYPE_CHECKING
+
 import numpy as np
-import pandas as pd
 
 from alignwatch.errors import DataError, UsageError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "NON_STATES", "State", "resolve", "to_iso3", "members", "un_members", "is_un_member", "un_member_mask",
@@ -129,7 +134,7 @@ def _as_date(on) -> dt.date | None:
     if isinstance(on, dt.date):
         return on
     if isinstance(on, np.datetime64):
-        return pd.Timestamp(on).date()
+        return on.astype("datetime64[D]").item()
     if isinstance(on, str):
         s = on.strip()
         if re.fullmatch(r"\d{4}", s):
@@ -150,6 +155,8 @@ def _days(values) -> np.ndarray:
 
     Missing entries become int64 min, which compares as 'before everything', so they are never inside a spell.
     """
+    import pandas as pd
+
     arr = np.asarray(values)
     if arr.dtype.kind == "O" and pd.api.types.infer_dtype(arr, skipna=True) in (
             "integer", "floating", "mixed-integer-float", "empty"):
@@ -169,15 +176,31 @@ def _csv_path():
     return resources.files("alignwatch").joinpath("data", "states.csv")
 
 
+_COLUMNS = ["iso3", "iso2", "cow_num", "cow_abb", "gw_num", "name", "aliases", "start", "end", "un_start", "un_end",
+            "note"]
+
+
+@functools.lru_cache(maxsize=1)
+def _records() -> tuple[dict, ...]:
+    """data/states.csv as rows of strings, read with the csv module: resolving a name (every command's first
+    step) needs no pandas. Every cell stays a string ('NA' is Namibia)."""
+    with _csv_path().open("r", encoding="utf-8", newline="") as f:
+        reader = csv.DictReader(f)
+        if reader.fieldnames != _COLUMNS:
+            raise DataError(_csv_path(), f"columns {_COLUMNS}")
+        rows = []
+        for i, r in enumerate(reader, start=2):
+            if None in r or any(v is None for v in r.values()):
+                raise DataError(_csv_path(), f"{len(_COLUMNS)} fields", row=i)
+            rows.append(r)
+    return tuple(rows)
+
+
 @functools.lru_cache(maxsize=1)
 def _table() -> pd.DataFrame:
-    with _csv_path().open("r", encoding="utf-8") as f:
-        df = pd.read_csv(f, dtype=str, keep_default_na=False)  # keep 'NA' (Namibia) a string
-    expected = ["iso3", "iso2", "cow_num", "cow_abb", "gw_num", "name", "aliases", "start", "end", "un_start",
-                "un_end", "note"]
-    if list(df.columns) != expected:
-        raise DataError(_csv_path(), f"columns {expected}")
-    return df
+    import pandas as pd
+
+    return pd.DataFrame(list(_records()), columns=_COLUMNS, dtype=str)
 
 
 def table() -> pd.DataFrame:
@@ -188,7 +211,7 @@ def table() -> pd.DataFrame:
 class _Index:
     """Lookup structures built once from the table (see _index())."""
 
-    def __init__(self, df: pd.DataFrame):
+    def __init__(self, records):
         def date(s):
             return dt.date.fromisoformat(s) if s else None
 
@@ -196,9 +219,10 @@ class _Index:
             return int(s) if s else None
 
         self.rows: list[State] = []
-        for r in df.itertuples(index=False):
-            self.rows.append(State(r.iso3, r.iso2 or None, num(r.cow_num), r.cow_abb or None, num(r.gw_num),
-                                   r.name, date(r.start), date(r.end), date(r.un_start), date(r.un_end)))
+        for r in records:
+            self.rows.append(State(r["iso3"], r["iso2"] or None, num(r["cow_num"]), r["cow_abb"] or None,
+                                   num(r["gw_num"]), r["name"], date(r["start"]), date(r["end"]), date(r["un_start"]),
+                                   date(r["un_end"])))
         self.iso3 = np.array([s.iso3 for s in self.rows], dtype=object)
         self.start = np.array([_day(s.start) if s.start else _OPEN_LO for s in self.rows], dtype="int64")
         self.end = np.array([_day(s.end) if s.end else _OPEN_HI for s in self.rows], dtype="int64")
@@ -211,7 +235,7 @@ class _Index:
         self.by = {k: {} for k in ("iso3", "iso2", "cow_abb", "cow", "gw", "name")}
         self.display: dict[str, str] = {}  # normalised key -> how it is written, for suggestions
         owner: dict[str, str] = {}
-        for i, (s, aliases) in enumerate(zip(self.rows, df["aliases"])):
+        for i, (s, aliases) in enumerate(zip(self.rows, (r["aliases"] for r in records))):
             add(self.by["iso3"], s.iso3, i)
             if s.iso2:
                 add(self.by["iso2"], s.iso2, i)
@@ -240,7 +264,7 @@ class _Index:
 
 @functools.lru_cache(maxsize=1)
 def _index() -> _Index:
-    return _Index(_table())
+    return _Index(_records())
 
 
 # ----------------------------------------------------------------------------------------------------- lookup
@@ -329,20 +353,37 @@ def _unknown(value, scheme) -> UsageError:
     ix = _index()
     where = f" as {scheme}" if scheme else ""
     key = _norm(value)
+    shown = repr(value) if len(repr(value)) <= 60 else repr(value)[:56] + "…'"
     if key in ix.non_states and _as_code(value) is None:
         _, why = ix.non_states[key]
-        return UsageError(f"{value!r} is not a state: {why}", hint="drop it, or map it in the reader")
+        return UsageError(f"{shown} is not a state: {why}", hint="drop it, or map it in the reader")
     if isinstance(value, str) and ";" in value:
-        return UsageError(f"{value!r} lists several states", hint="split the value on ';' first")
+        return UsageError(f"{shown} lists several states", hint="split the value on ';' first")
     if _as_code(value) is not None and scheme in (None, "cow", "gw"):
         pool = [str(c) for k in (("cow", "gw") if scheme is None else (scheme,)) for c in ix.by[k]]
         close = difflib.get_close_matches(str(_as_code(value)), pool, n=3, cutoff=0.6)
     else:
-        close = [ix.display[k] for k in difflib.get_close_matches(key, list(ix.display), n=3, cutoff=0.75)]
-        upper = str(value).strip().upper()
-        close += difflib.get_close_matches(upper, list(ix.by["iso3"]), n=2, cutoff=0.67) if len(upper) == 3 else []
-    hint = f"did you mean {', '.join(map(repr, dict.fromkeys(close)))}?" if close else "see alignwatch.states.table()"
-    return UsageError(f"unknown state {value!r}{where}; {hint}", hint=hint)
+        close = _close_names(key, str(value).strip().upper())
+    hint = (f"did you mean {', '.join(map(repr, dict.fromkeys(close)))}?" if close
+            else "`alignwatch states` lists every name and code")
+    return UsageError(f"unknown state {shown}{where}; {hint}", hint=hint)
+
+
+def _close_names(key: str, upper: str, n: int = 4) -> list[str]:
+    """Suggestions for an unknown name or code: names that contain it or start like it ('Soviet' -> 'Soviet
+    Union'), then spelling neighbours (difflib), then codes one letter away ('PKR' -> 'PRK')."""
+    ix = _index()
+    out: list[str] = []
+    if len(key) >= 3:
+        words = [k for k in ix.display if key in k.split() or k.startswith(key) or (len(key) >= 5 and key in k)]
+        out += [ix.display[k] for k in sorted(words, key=len)[:n]]
+    out += [ix.display[k] for k in difflib.get_close_matches(key, list(ix.display), n=3, cutoff=0.75)]
+    if 2 <= len(upper) <= 3 and upper.isalpha():
+        pool = list(ix.by["iso3"]) if len(upper) == 3 else list(ix.by["iso2"])
+        codes = difflib.get_close_matches(upper, pool, n=3, cutoff=0.6)
+        codes += [c for c in pool if len(c) == len(upper) and sorted(c) == sorted(upper) and c != upper]
+        out += [f"{c} ({ix.rows[ix.by['iso3' if len(upper) == 3 else 'iso2'][c][-1]].name})" for c in codes]
+    return list(dict.fromkeys(out))[:n]
 
 
 def resolve(value, *, scheme: str | None = None, on: dt.date | int | None = None) -> State:
@@ -373,6 +414,8 @@ def to_iso3(values, *, scheme: str | None, years=None) -> np.ndarray:
     Vectorised for millions of rows: each distinct value is looked up once and the answer broadcast; only codes
     that changed hands (COW 345) look at `years` (ints mean 1 July, or pass dates), once per distinct date.
     """
+    import pandas as pd
+
     _check_scheme(scheme)
     ix = _index()
     codes, uniq = pd.factorize(pd.Series(np.asarray(values, dtype=object) if not hasattr(values, "dtype")
@@ -423,6 +466,8 @@ def unresolved(values, scheme: str | None, *, non_states: bool = False) -> list:
 
     Documented NON_STATES are left out unless `non_states=True`: they are known and a reader drops them on purpose.
     """
+    import pandas as pd
+
     _check_scheme(scheme)
     ix = _index()
     out = []
@@ -478,6 +523,8 @@ def un_member_mask(iso3_array, dates_array) -> np.ndarray:
 
     Dates may be datetime64, dates, ISO strings or integer years (1 July).
     """
+    import pandas as pd
+
     ix = _index()
     codes, uniq = pd.factorize(pd.Series(np.asarray(iso3_array, dtype=object)), use_na_sentinel=True)
     days = _days(dates_array)

@@ -1,4 +1,4 @@
-"""``alignwatch claims``: claims about DPRK-China-Russia relations checked against the data."""
+"""`alignwatch claims`: claims about DPRK-China-Russia relations checked against the data."""
 
 from __future__ import annotations
 
@@ -7,8 +7,7 @@ from typing import Annotated
 
 import typer
 
-from ..warehouse import Warehouse
-from ._common import DbOption, Format, FormatOption, emit
+from ._common import DbOption, Format, FormatOption, emit, open_warehouse
 
 
 def claims_cmd(
@@ -22,13 +21,13 @@ def claims_cmd(
     (the key numbers; chronology rows of low confidence are marked) and the sources. Table format prints the
     verdicts, then each claim's evidence; csv/json give every column.
 
-    Examples: ``alignwatch claims``, ``alignwatch claims --id kim-xi-five-in-china``,
-    ``alignwatch claims --format json``, ``alignwatch claims --claims my_claims.yaml``
+    Examples: `alignwatch claims`, `alignwatch claims --id kim-xi-five-in-china`,
+    `alignwatch claims --format json`, `alignwatch claims --claims my_claims.yaml`
     """
     from .. import claims as cl
 
     wanted = [i.strip() for i in ids.split(",") if i.strip()] if ids else None
-    with Warehouse(db) as wh:
+    with open_warehouse(db) as wh:
         df = cl.check_all(wh, file, wanted)
     if fmt != Format.table:
         emit(df, fmt)

@@ -4,22 +4,25 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import pandas as pd
 import typer
 
-from .. import config, sources, states, warehouse
 from ..errors import FetchError, UsageError
-from ..sources.fetch import FetchResult, Session, downloads_of
-from ..sources.fetch import fetch as fetch_one
 from ._common import DbOption, Format, FormatOption, emit
+
+if TYPE_CHECKING:  # imported where used: `alignwatch --help` must not load pandas, DuckDB or the connectors
+    import pandas as pd
+
+    from ..sources.fetch import FetchResult
 
 FOCUS = ("PRK", "CHN", "RUS")  # the dyads whose agreement `update` reports
 
 
 def _progress_session(cache, *, force: bool, check: bool, show: bool):
     """A download session whose byte counts drive a rich progress bar (or nothing, when ``show`` is off)."""
+    from ..sources.fetch import Session
+
     if not show:
         return Session(cache, force=force, check=check), None
     from rich.progress import (BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn,
@@ -39,6 +42,9 @@ def _progress_session(cache, *, force: bool, check: bool, show: bool):
 
 def _run(datasets, *, force: bool = False, check: bool = False, quiet: bool = False) -> list[FetchResult]:
     """Fetch (or check) each dataset; one failure does not stop the others."""
+    from .. import config
+    from ..sources.fetch import fetch as fetch_one
+
     session, bar = _progress_session(config.cache_dir(), force=force, check=check, show=not quiet)
     out = []
     if bar is not None:
@@ -57,6 +63,8 @@ def _run(datasets, *, force: bool = False, check: bool = False, quiet: bool = Fa
 
 def _show(df: pd.DataFrame, fmt: Format, *, title: str, caption: str | None = None) -> None:
     """Like ``emit``, but a table keeps URLs and publisher names whole (a wide console, no wrapping of URLs)."""
+    import pandas as pd
+
     if fmt != Format.table:
         emit(df, fmt, title=title, caption=caption)
         return
@@ -77,12 +85,16 @@ def _show(df: pd.DataFrame, fmt: Format, *, title: str, caption: str | None = No
 
 def _failure(ds, err: FetchError) -> FetchResult:
     """A failed dataset for the summary: the last download tried, and why it failed."""
+    from ..sources.fetch import FetchResult
+
     attempts = getattr(err, "attempts", None) or [("", "", str(err))]
     publisher, url, reason = attempts[-1]
     return FetchResult(ds.table, "failed", publisher=publisher, url=url, tried=[str(err)], problem=reason)
 
 
 def _summary(results: list[FetchResult]) -> tuple[pd.DataFrame, str]:
+    import pandas as pd
+
     rows = [{"table": r.table, "status": r.status, "publisher": r.publisher or "",
              "release": r.release or "", "MB": round(r.bytes / 1e6, 2) if r.bytes else None,
              "problem": r.problem, "url": r.url} for r in results]
@@ -111,6 +123,8 @@ def fetch(
     third-party copies after it; the summary says which one answered. Files already in the cache, or in the mirror
     (``ALIGNWATCH_DATA``), are not downloaded again. Example: ``alignwatch fetch unvotes``
     """
+    from .. import sources
+
     res = _run(sources.select(names), force=force, quiet=quiet)
     df, caption = _summary(res)
     _show(df, fmt, title="fetch", caption=caption)
@@ -134,6 +148,10 @@ def ingest(
     was. Without names, every dataset found in the mirror or the download cache is loaded and the others are
     listed. Example: ``alignwatch ingest`` or ``alignwatch ingest unvotes chronology --db /tmp/aw.duckdb``
     """
+    import pandas as pd
+    from .. import sources
+    from .. import warehouse
+
     chosen = sources.select(names)
     if not names:
         chosen, absent = _available(chosen)
@@ -157,6 +175,8 @@ def ingest(
 
 
 def _available(datasets) -> tuple[list, list[str]]:
+    from .. import sources
+
     found, absent = [], []
     for ds in datasets:
         try:
@@ -187,6 +207,11 @@ def update(
     and RUS dyads moved in the latest years the new votes touch. Works on the download cache: with
     ``ALIGNWATCH_DATA`` set it refuses (the mirror is read-only). Example: ``alignwatch update unvotes``
     """
+    from .. import config
+    from .. import sources
+    from .. import warehouse
+    from ..sources.fetch import downloads_of
+
     if config.data_mirror() is not None:
         raise UsageError("ALIGNWATCH_DATA is set: update refreshes the download cache, which the mirror overrides",
                          hint="unset ALIGNWATCH_DATA to update from the publishers")
@@ -210,6 +235,9 @@ def update(
 
 def numbers(db) -> dict:
     """What ``update`` compares: each table's rows and coverage, UNGA roll calls per year, latest agreement."""
+    import pandas as pd
+    from .. import warehouse
+
     out: dict = {"tables": {}, "roll_calls": {}, "agreement": {}}
     try:
         wh = warehouse.Warehouse(db)
@@ -237,11 +265,15 @@ def numbers(db) -> dict:
 
 
 def _size(t: tuple) -> str:
+    import pandas as pd
+
     rows, lo, hi = t
     return f"{rows:,} rows" + ("" if pd.isna(lo) else f", {int(lo)}–{int(hi)}")
 
 
 def changes(before: dict, after: dict, tables: list[str]) -> pd.DataFrame:
+    import pandas as pd
+
     rows = []
     for t in tables:
         b, a = before["tables"].get(t), after["tables"].get(t)
@@ -277,6 +309,11 @@ def sources_cmd(
     ``retrieved`` is when ``alignwatch fetch`` downloaded the file (``mirror`` for files read from the mirror).
     Example: ``alignwatch sources --format csv``, ``alignwatch sources --downloads``
     """
+    import pandas as pd
+    from .. import sources
+    from .. import warehouse
+    from ..sources.fetch import downloads_of
+
     if downloads:
         rows = [{"table": ds.table, "order": i + 1, "kind": "copy" if dl.fallback else "publisher",
                  "publisher": dl.publisher, "format": dl.format, "url": " + ".join(r.url for r in dl.files)}
@@ -329,6 +366,10 @@ def states_cmd(
     Examples: ``alignwatch states --resolve "Soviet Union"``, ``alignwatch states --year 1991``,
     ``alignwatch states --unresolved`` (prints nothing when every identifier in the data resolves).
     """
+    import pandas as pd
+
+    from .. import states
+
     if unresolved:
         rows = find_unresolved()
         if rows:
@@ -348,6 +389,10 @@ def states_cmd(
 
 def find_unresolved() -> list[dict]:
     """Every country identifier in every dataset that the state system cannot resolve (goal: none)."""
+    import pandas as pd
+
+    from .. import sources, states
+
     out = []
     for ds in sources.registry().values():
         if not ds.countries:

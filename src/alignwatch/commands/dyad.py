@@ -1,79 +1,248 @@
-"""``alignwatch dyad A B``: one row per year for a pair of states, from one measure family or all of them."""
+"""``alignwatch dyad A B``: one row per year for a pair of states, from one measure family or all of them.
+
+Families store a dyad once, as ``a < b``; the command shows it in the order the user typed: the title reads A–B
+and every directional column names its state (``ideal_a`` becomes ``ideal_PRK``, ``exports_ab`` becomes
+``exports_CHN_to_PRK``), A's column first.
+"""
 
 from __future__ import annotations
 
-from typing import Annotated
+import datetime as dt
+import enum
+import sys
+from typing import TYPE_CHECKING, Annotated
 
-import pandas as pd
 import typer
 
-from ..errors import UsageError
-from ..measures import families, get
-from ..warehouse import Warehouse
-from ._common import DbOption, Format, FormatOption, emit, state_code, year_range
+from ..errors import AlignwatchError, UsageError
+from ._common import (DbOption, Format, FormatOption, coverage_error, data_span, emit, has_data, open_warehouse,
+                      state_code, trim_years, year_range)
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from ..warehouse import Warehouse
+
+ALL_DETAIL = 2  # columns besides the score that `--measure all` shows per family
 
 
-def dyad_table(wh: Warehouse, a: str, b: str, measure: str, years: tuple[int, int] | None) -> pd.DataFrame:
-    """The year rows of one family (or all, side by side with coverage) for the pair ``a``–``b``."""
-    lo_hi = (min(a, b), max(a, b))
-    if measure == "all":
-        frames = []
-        for fam in families().values():
-            if fam.domain == "descriptive":
-                continue
-            try:
-                df = fam.dyad_years(wh, [a, b], years)
-            except UsageError:
-                continue
-            df = df[(df.a == lo_hi[0]) & (df.b == lo_hi[1])]
-            keep = ["year", "score"] + [c for c in fam.columns if c in df.columns and c != "score"][:2]
-            df = df[keep].rename(columns={c: f"{fam.name}.{c}" for c in keep if c != "year"})
-            frames.append(df.set_index("year"))
-        if not frames:
-            return pd.DataFrame()
-        out = pd.concat(frames, axis=1).sort_index().reset_index()
-        score_cols = [c for c in out.columns if c.endswith(".score")]
-        out["families_covered"] = out[score_cols].notna().sum(axis=1)
-        return out
-    fam = get(measure)
-    if fam.pair_table is not None:  # the family orders and names its sided columns itself (user order)
+class Layout(str, enum.Enum):
+    groups = "groups"
+    wide = "wide"
+    long = "long"
+
+
+# ------------------------------------------------------------------------------------------- orientation
+
+
+def _swap_token(tok: str) -> str:
+    return {"a": "b", "b": "a", "ab": "ba", "ba": "ab"}.get(tok, tok)
+
+
+def _name_token(tok: str, a: str, b: str) -> str:
+    return {"a": a, "b": b, "ab": f"{a}_to_{b}", "ba": f"{b}_to_{a}"}.get(tok, tok)
+
+
+def is_directional(col: str) -> bool:
+    return any(t in ("a", "b", "ab", "ba") for t in col.split("_"))
+
+
+def orient_columns(df: pd.DataFrame, first: str, second: str) -> pd.DataFrame:
+    """Name each directional column after its state (rows hold the dyad as a < b) and put ``first``'s column
+    before ``second``'s: ``ideal_a``/``ideal_b`` of CHN–PRK become ``ideal_PRK``, ``ideal_CHN`` for PRK CHN."""
+    lo, hi = sorted((first, second))
+    cols = list(df.columns)
+    order = list(cols)
+    if first != lo:  # the user's first state is the stored b: swap each directional pair's positions
+        for i, c in enumerate(cols):
+            if is_directional(c):
+                twin = "_".join(_swap_token(t) for t in c.split("_"))
+                if twin in cols:
+                    order[cols.index(twin)] = c
+    out = df[order]
+    return out.rename(columns={c: "_".join(_name_token(t, lo, hi) for t in c.split("_"))
+                               for c in order if is_directional(c)})
+
+
+# ------------------------------------------------------------------------------------------------ tables
+
+
+def family_table(wh: Warehouse, fam, a: str, b: str, years) -> pd.DataFrame:
+    """One family's year rows for the pair, in the user's orientation (columns: year, the family's, score)."""
+    import pandas as pd
+
+    if fam.pair_table is not None:  # the family orders and names its sided columns itself (trade: its series)
         return fam.pair_table(wh, a, b, years)
+    lo, hi = sorted((a, b))
     df = fam.dyad_years(wh, [a, b], years)
-    df = df[(df.a == lo_hi[0]) & (df.b == lo_hi[1])]
+    df = df[(df.a == lo) & (df.b == hi)]
     cols = ["year"] + [c for c in fam.columns if c in df.columns] + (["score"] if "score" not in fam.columns else [])
-    return df[cols].sort_values("year").reset_index(drop=True)
+    out = orient_columns(df[cols].sort_values("year").reset_index(drop=True), a, b)
+    out.attrs["sources"] = sorted({s.strip() for v in df.get("source", pd.Series(dtype=str)).dropna().astype(str)
+                                   for s in v.split(";") if s.strip()})
+    return out
+
+
+def all_table(wh: Warehouse, a: str, b: str, years, notes: list[str]) -> pd.DataFrame:
+    """Every indexed family side by side (score and two detail columns each) with ``families_covered``.
+
+    A family that fails for the pair (no rows, a table not ingested, or an error) is shown as NA with a note: one
+    family must not take the others down."""
+    import pandas as pd
+
+    from ..measures import families
+
+    frames, sources = [], []
+    for _, fam in sorted(families().items()):
+        if fam.domain == "descriptive":
+            continue
+        try:
+            df = family_table(wh, fam, a, b, years)
+        except AlignwatchError as e:
+            notes.append(f"{fam.name}: no data for this pair ({e})")
+            df = None
+        except Exception as e:  # noqa: BLE001 - one family's defect must not hide the others; it is reported
+            notes.append(f"{fam.name}: not computed ({type(e).__name__}: {str(e)[:120]}); please report this")
+            df = None
+        if df is None or df.empty:
+            if df is not None:
+                notes.append(f"{fam.name}: no rows for this pair")
+            frames.append(pd.DataFrame({f"{fam.name}.score": pd.Series(dtype="Float64")},
+                                       index=pd.Index([], name="year")))
+            continue
+        sources.extend(s for s in df.attrs.get("sources", []) if s not in sources)
+        detail = [c for c in df.columns if c not in ("year", "score", "source")][:ALL_DETAIL]
+        part = df[["year", "score"] + detail].rename(columns={c: f"{fam.name}.{c}" for c in ["score"] + detail})
+        frames.append(part.set_index("year"))
+    out = pd.concat(frames, axis=1).sort_index()
+    out.index.name = "year"
+    out = out.reset_index()
+    out["year"] = out["year"].astype(int)
+    score_cols = [c for c in out.columns if c.endswith(".score")]
+    out["families_covered"] = out[score_cols].notna().sum(axis=1)
+    out.attrs["sources"] = sources
+    return out
+
+
+def dyad_table(wh: Warehouse, a: str, b: str, measure: str, years, notes: list[str] | None = None) -> pd.DataFrame:
+    """The year rows of one family (or all, side by side with coverage) for the pair ``a``–``b``, as typed."""
+    from ..measures import get
+
+    if measure == "all":
+        return all_table(wh, a, b, years, notes if notes is not None else [])
+    return family_table(wh, get(measure), a, b, years)
+
+
+def one_sided(df: pd.DataFrame, a: str, b: str) -> list[str]:
+    """Columns about one state only (``ideal_PRK``): a year with only these has no data on the pair."""
+    def codes(c: str) -> set[str]:
+        return {t for t in str(c).replace(".", "_").split("_")} & {a, b}
+
+    return [c for c in df.columns if len(codes(c)) == 1]
+
+
+def _caption(df: pd.DataFrame, measure: str, notes: list[str], sources: list[str]) -> str:
+    from ..measures import families
+
+    if measure == "all":
+        fams = [c.split(".")[0] for c in df.columns if c.endswith(".score")]
+        text = ("score = each family's headline score (docs/measures.md); families_covered = families with a score "
+                "that year. Families: " + "; ".join(f"{f}: {families()[f].label}" for f in fams))
+    else:
+        text = f"{families()[measure].label} (docs/measures.md)"
+    if sources:
+        text += ". Sources: " + "; ".join(sources)
+    text += ". NA = not covered by the data or not a member (never 0); provenance: alignwatch sources"
+    if notes:
+        text += ". Notes: " + "; ".join(notes)
+    return text
+
+
+def _long(df: pd.DataFrame) -> pd.DataFrame:
+    """One row per year, family and column (value as text where a family column is text)."""
+    long = df.drop(columns=["families_covered"], errors="ignore").melt(id_vars="year", var_name="column")
+    parts = long["column"].str.split(".", n=1, expand=True)
+    long = long.assign(family=parts[0], column=parts[1])[["year", "family", "column", "value"]]
+    return long.dropna(subset=["value"]).sort_values(["year", "family"], kind="stable").reset_index(drop=True)
+
+
+def _emit_groups(df: pd.DataFrame, fmt: Format, title: str, caption: str) -> None:
+    """The terminal view of ``--measure all``: headline scores in one table, then each family's detail."""
+    scores = df[["year"] + [c for c in df.columns if c.endswith(".score")] + ["families_covered"]]
+    emit(scores.rename(columns=lambda c: c.removesuffix(".score")), fmt, title=f"{title}: headline scores",
+         caption=caption)
+    for fam in [c.removesuffix(".score") for c in df.columns if c.endswith(".score")]:
+        cols = [c for c in df.columns if c.startswith(fam + ".")]
+        part = df[["year"] + cols]
+        part = part[part[cols].notna().any(axis=1)]
+        if len(cols) > 1 and len(part):
+            emit(part.rename(columns=lambda c: c.split(".", 1)[-1]), fmt, title=f"{title}: {fam}")
 
 
 def dyad(
     a: Annotated[str, typer.Argument(help="First state (ISO3 code or name).")],
     b: Annotated[str, typer.Argument(help="Second state (ISO3 code or name).")],
     measure: Annotated[str, typer.Option("--measure", "-m", help="Measure family, or 'all'.")] = "overview",
-    first: Annotated[int | None, typer.Option("--from", help="First year.")] = None,
-    last: Annotated[int | None, typer.Option("--to", help="Last year.")] = None,
+    first: Annotated[int | None, typer.Option("--from", help="First year (default: where the data start).")] = None,
+    last: Annotated[int | None, typer.Option("--to", help="Last year (default: where the data end).")] = None,
+    layout: Annotated[Layout | None, typer.Option(
+        "--layout", help="With --measure all: groups (headline scores, then one table per family; the terminal "
+                         "default), wide (one row per year, every column; the csv/json default) or long (one row "
+                         "per year, family and column).")] = None,
     db: DbOption = None,
     fmt: FormatOption = Format.table,
 ):
-    """One row per year for a pair of states. NA where a dataset does not cover the year or a state was not a
-    member (never 0).
+    """One row per year for a pair of states, as typed: A's columns first, directional columns named after their
+    state. NA where a dataset does not cover the year or a state was not a member (never 0). Without --from/--to
+    the rows start and end where the data do.
 
-    Examples: ``alignwatch dyad PRK CHN``, ``alignwatch dyad PRK RUS --measure treaties``,
-    ``alignwatch dyad "North Korea" China --measure all --from 1991``
+    Examples: `alignwatch dyad PRK CHN`, `alignwatch dyad PRK RUS --measure treaties`,
+    `alignwatch dyad "North Korea" China --measure all --from 1991`, `alignwatch dyad CHN RUS -m all --layout long`
     """
     ca, cb = state_code(a), state_code(b)
     if ca == cb:
         raise UsageError(f"{a!r} and {b!r} are the same state ({ca})")
     yrs = year_range(first, last)
     if measure != "all":
+        from ..measures import get
+
         get(measure)  # validate the name before opening the warehouse
-    with Warehouse(db) as wh:
-        df = dyad_table(wh, ca, cb, measure, yrs)
-        if measure == "overview" and yrs is None and not df.empty:
-            has = df.drop(columns=["year", "score"], errors="ignore").notna().any(axis=1)
-            df = df[has.cummax()]  # start at the first year any source covers the pair
-    caption = df.attrs.get("caption")  # a family's pair_table may name columns for the csv only and a caption
-    if fmt == Format.table:
-        df = df.drop(columns=df.attrs.get("table_drop", []), errors="ignore")
-    emit(df, fmt, title=f"{ca}–{cb}: {measure}", caption=caption)
+    if layout is not None and measure != "all":
+        raise UsageError("--layout applies to --measure all only")
+    if layout == Layout.groups and fmt != Format.table:
+        raise UsageError("--layout groups prints several tables: use it with --format table",
+                         hint="with csv or json use --layout wide or --layout long")
+    notes: list[str] = []
+    with open_warehouse(db) as wh:
+        # a window in the future or without any value: say what the data cover instead of printing NA rows
+        future = yrs is not None and yrs[0] > dt.date.today().year
+        df = None if future else dyad_table(wh, ca, cb, measure, yrs, notes)
+        if df is None or not has_data(df, one_sided(df, ca, cb)).any():
+            whole = df if yrs is None else dyad_table(wh, ca, cb, measure, None, [])
+            span = data_span(whole, one_sided(whole, ca, cb))
+            if span is not None:
+                span = (span[0], min(span[1], dt.date.today().year))
+            raise coverage_error(f"{ca}–{cb} ({measure})", yrs, span)
+    sources = df.attrs.get("sources") or []
+    own_caption, table_drop = df.attrs.get("caption"), df.attrs.get("table_drop", [])
+    df = trim_years(df, first, last, one_sided(df, ca, cb))
+    title = f"{ca}–{cb}: {measure}"
+    caption = own_caption or _caption(df, measure, notes, sources)
+    if fmt == Format.table:  # columns a family names for the csv only (long citations, URLs)
+        df = df.drop(columns=table_drop, errors="ignore")
+    if fmt != Format.table:
+        for n in notes:  # stdout stays a clean table; the notes go to stderr
+            sys.stderr.write(f"note: {n}\n")
+    if measure != "all":
+        emit(df, fmt, title=title, caption=caption)
+        return
+    chosen = layout or (Layout.groups if fmt == Format.table else Layout.wide)
+    if chosen == Layout.long:
+        emit(_long(df), fmt, title=title, caption=caption)
+    elif chosen == Layout.wide:
+        emit(df, fmt, title=title, caption=caption)
+    else:
+        _emit_groups(df, fmt, title, caption)
 
 
 def register(app: typer.Typer) -> None:

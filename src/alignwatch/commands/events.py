@@ -7,11 +7,10 @@ import time
 from pathlib import Path
 from typing import Annotated
 
-import pandas as pd
 import typer
 
 from ..errors import UsageError
-from ._common import DbOption, Format, FormatOption, emit, state_list, year_range
+from ._common import DbOption, Format, FormatOption, emit, file_metadata, state_list, write_table, year_range
 
 events_app = typer.Typer(
     name="events",
@@ -68,6 +67,8 @@ def ingest(
     The first bad row stops the ingest with the file, line and column; the previous table stays as it was.
     Example: ``alignwatch events ingest --format gdelt 20240101*.export.CSV.zip --db /tmp/aw.duckdb``
     """
+    import pandas as pd
+
     from ..eventdata.load import ingest_events
 
     t0 = time.perf_counter()
@@ -140,8 +141,9 @@ def aggregate(
     secs = time.perf_counter() - t0
     caption = f"{len(df):,} rows on {engine.value} in {secs:.1f} s; source: {cite}"
     if out is not None:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        df.to_parquet(out, index=False)
+        write_table(df, out, file_metadata("events aggregate", options={
+            "panel": panel, "by": by, "dataset": dataset, "engine": engine, "states": states, "from": first,
+            "to": last, "directed": directed, "tables_from": tables_from}, series=[cite]))
         typer.echo(f"wrote {len(df):,} rows to {out} ({caption})")
         return
     shown = df if limit is None else df.head(limit)

@@ -1,4 +1,4 @@
-"""``alignwatch event-scores A B``: cooperation and conflict between two states per year, from ICEWS and GDELT."""
+"""`alignwatch event-scores A B`: cooperation and conflict between two states per year, from ICEWS and GDELT."""
 
 from __future__ import annotations
 
@@ -7,8 +7,7 @@ from typing import Annotated
 import typer
 
 from ..errors import UsageError
-from ..warehouse import Warehouse
-from ._common import DbOption, Format, FormatOption, emit, state_code, year_range
+from ._common import DbOption, Format, FormatOption, emit, open_warehouse, state_code, year_range
 
 _SHOW = {
     "year": "year", "icews_coop": "icews coop", "icews_conf": "icews conf", "icews_net_coop": "icews net",
@@ -34,8 +33,8 @@ def event_scores(
     volume and on the days present (days; about 96 are missing), so compare the daily mean and z (against the
     pair's own 2018-2024 history) within a pair, not across pairs. NA outside each source's coverage.
 
-    Examples: ``alignwatch event-scores PRK CHN``, ``alignwatch event-scores PRK RUS --from 2018``,
-    ``alignwatch event-scores CHN RUS --full --format csv``
+    Examples: `alignwatch event-scores PRK CHN`, `alignwatch event-scores PRK RUS --from 2018`,
+    `alignwatch event-scores CHN RUS --full --format csv`
     """
     from ..measures import events as ev
 
@@ -43,9 +42,9 @@ def event_scores(
     if ca == cb:
         raise UsageError(f"{a!r} and {b!r} are the same state ({ca})")
     yrs = year_range(first, last)
-    with Warehouse(db) as wh:
+    with open_warehouse(db) as wh:
         df = ev.dyad_years(wh, [ca, cb], yrs)
-    x, y = sorted((ca, cb))
+    x, y = sorted((ca, cb))  # stored as a < b; every column is symmetric (both directions pooled)
     df = df[(df["a"] == x) & (df["b"] == y)]
     covered = df["source"].notna()
     if covered.any():  # years outside both sources are not shown unless asked for; the 2015-17 gap is
@@ -56,7 +55,7 @@ def event_scores(
         out = df.drop(columns=["a", "b", "score"])
     else:
         out = df[list(_SHOW)].rename(columns=_SHOW)
-    emit(out.reset_index(drop=True), fmt, title=f"{x}–{y}: event-data cooperation and conflict",
+    emit(out.reset_index(drop=True), fmt, title=f"{ca}–{cb}: event-data cooperation and conflict",
          caption=f"Sources: {ev.CITATION_ICEWS}; {ev.CITATION_GDELT}.")
 
 

@@ -1,7 +1,7 @@
-"""``alignwatch figure NAME A B --out f.html``: one figure for a pair of states, as a standalone offline HTML file.
+"""`alignwatch figure NAME A B --out f.html`: one figure for a pair of states, as a standalone offline HTML file.
 
 Figures are looked up by name in :data:`FIGURES`; a new figure is one :func:`register_figure` call with a function
-``build(wh, a, b, years) -> plotly Figure``.
+`build(wh, a, b, years) -> plotly Figure`.
 """
 
 from __future__ import annotations
@@ -14,8 +14,7 @@ from typing import Annotated
 import typer
 
 from ..errors import UsageError
-from ..warehouse import Warehouse
-from ._common import DbOption, state_code, year_range
+from ._common import DbOption, file_metadata, open_warehouse, state_code, write_figure, year_range
 
 
 @dataclass(frozen=True)
@@ -30,7 +29,7 @@ FIGURES: dict[str, FigureSpec] = {}
 
 
 def register_figure(name: str, build: Callable, help: str, example: str) -> None:
-    """Make a figure available to ``alignwatch figure NAME``."""
+    """Make a figure available to `alignwatch figure NAME`."""
     FIGURES[name] = FigureSpec(name, build, help, example)
 
 
@@ -78,9 +77,9 @@ def figure(
     """Write one figure as a standalone HTML file (plotly.js embedded: opens offline). Every figure cites its
     sources under the plot.
 
-    Examples: ``alignwatch figure trade-share PRK CHN --out share.html``,
-    ``alignwatch figure trade-flows PRK CHN --out flows.html``, ``alignwatch figure trade-flows PRK RUS -o ru.html``,
-    ``alignwatch figure visits PRK RUS --from 2018 --out visits.html``, ``alignwatch figure --list``
+    Examples: `alignwatch figure trade-share PRK CHN --out share.html`,
+    `alignwatch figure trade-flows PRK CHN --out flows.html`, `alignwatch figure trade-flows PRK RUS -o ru.html`,
+    `alignwatch figure visits PRK RUS --from 2018 --out visits.html`, `alignwatch figure --list`
     """
     if list_ or name is None:
         typer.echo("figures:\n" + _listing())
@@ -97,11 +96,10 @@ def figure(
     if not out.parent.exists():
         raise UsageError(f"folder {out.parent} does not exist", hint="create it or choose another --out")
     yrs = year_range(first, last)
-    from ..report.figure_common import write_html
-
-    with Warehouse(db) as wh:
+    with open_warehouse(db) as wh:
         fig = FIGURES[name].build(wh, ca, cb, yrs)
-    path = write_html(fig, out)
+    path = write_figure(fig, out, file_metadata(f"figure {name}", options={"a": ca, "b": cb, "from": first,
+                                                                           "to": last}))
     typer.echo(f"wrote {path} ({name} {ca}–{cb}, {path.stat().st_size // 1024} KiB, opens offline)")
 
 

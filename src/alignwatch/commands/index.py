@@ -6,40 +6,65 @@ from typing import Annotated
 
 import typer
 
-from .. import index as idx
-from ..warehouse import Warehouse
-from ._common import DbOption, Format, FormatOption, emit, state_list, year_range
+from ..errors import UsageError
+from ._common import DbOption, Format, FormatOption, emit, open_warehouse, state_list, trim_years, year_range
 
 WeightsOption = Annotated[str | None, typer.Option("--weights", help="TOML file overriding the default weights.")]
+ReplicatesOption = Annotated[int | None, typer.Option(
+    "--replicates", min=0, max=5000, help="Bootstrap replicates behind the intervals (default: 200, from the "
+                                          "weights file; 0 = point estimates only, faster).")]
+
+
+def index_caption(w, families: str | None = None) -> str:
+    """Sources and definitions under an index table."""
+    fams = f" Families: {families}." if families else ""
+    return (f"z against the reference panel; {int(w.level * 100)}% bootstrap intervals; weights: {w.path}.{fams} "
+            "Sources: the families' datasets (docs/measures.md; provenance: alignwatch sources); method: docs/index.md")
 
 
 def index_cmd(
     states: Annotated[str, typer.Argument(help="Comma-separated states: two for a dyad, more for a triad or bloc.")],
-    first: Annotated[int | None, typer.Option("--from", help="First year.")] = None,
-    last: Annotated[int | None, typer.Option("--to", help="Last year.")] = None,
+    first: Annotated[int | None, typer.Option("--from", help="First year (default: where the data start).")] = None,
+    last: Annotated[int | None, typer.Option("--to", help="Last year (default: where the data end).")] = None,
     group: Annotated[bool, typer.Option("--group", help="Aggregate the dyads: mean, minimum, joint cohesion.")] = False,
-    replicates: Annotated[int | None, typer.Option("--replicates", min=0, max=5000,
-                                                   help="Bootstrap replicates (default from weights).")] = None,
+    replicates: ReplicatesOption = None,
     weights: WeightsOption = None,
     db: DbOption = None,
     fmt: FormatOption = Format.table,
 ):
-    """Political, economic and composite alignment per dyad-year with bootstrap intervals and a divergence flag.
+    """Political, economic and composite alignment per dyad-year with bootstrap intervals and a divergence flag,
+    dyads in the order the states are given (PRK,CHN reads PRK–CHN). Without --from the rows start where the data
+    do; with --group, where every dyad of the group has an index.
 
-    Examples: ``alignwatch index PRK,CHN``, ``alignwatch index PRK,CHN,RUS --group --from 1991``,
-    ``alignwatch index PRK,RUS --weights my_weights.toml --format csv``
+    Examples: `alignwatch index PRK,CHN`, `alignwatch index PRK,CHN,RUS --group --from 1991`,
+    `alignwatch index PRK,RUS --weights my_weights.toml --format csv`
     """
+    import pandas as pd
+
+    from .. import index as idx
+
     codes = state_list(states) or []
+    if len(codes) < 2:
+        raise UsageError("the index needs at least two different states", hint="e.g. alignwatch index PRK,CHN")
     yrs = year_range(first, last)
     w = idx.load_weights(weights)
-    with Warehouse(db) as wh:
+    with open_warehouse(db) as wh:
         if group:
             df = idx.group_index(wh, codes, yrs, w, replicates=replicates)
+            n_pairs = len(idx.user_pairs(codes))
+            if first is None and len(df) and (df["n_dyads"] == n_pairs).any():  # the group exists from then on
+                df = df[df["year"] >= df.loc[df["n_dyads"] == n_pairs, "year"].min()]
+            df = trim_years(df.reset_index(drop=True), first, last)
+            families = None
         else:
-            df = idx.dyad_index(wh, codes, yrs, w, replicates=replicates)
+            df = idx.in_user_order(idx.dyad_index(wh, codes, yrs, w, replicates=replicates), codes)
+            families = ", ".join(sorted({f for v in df["families"] for f in str(v).split(",") if f}))
             df = df.drop(columns=["families"])
-    emit(df, fmt, title=f"alignment index: {', '.join(codes)}",
-         caption=f"z against the reference panel; {int(w.level * 100)}% bootstrap intervals; weights: {w.path}")
+            if len(df):
+                df = pd.concat([trim_years(g.reset_index(drop=True), first, last)
+                                for _, g in df.groupby(["a", "b"], sort=False)], ignore_index=True)
+    emit(df, fmt, title=f"alignment index: {', '.join(codes)}" + (" (group)" if group else ""),
+         caption=index_caption(w, families))
 
 
 def register(app: typer.Typer) -> None:

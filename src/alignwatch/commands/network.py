@@ -1,4 +1,4 @@
-"""``alignwatch network``: cohesion of a bloc over time and who joins or leaves the focus state's voting group."""
+"""`alignwatch network`: cohesion of a bloc over time and who joins or leaves the focus state's voting group."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ from typing import Annotated
 
 import typer
 
-from .. import network
-from ..warehouse import Warehouse
-from ._common import DbOption, Format, FormatOption, emit, state_code, state_list, year_range
+from ..errors import UsageError
+from ._common import (DbOption, Format, FormatOption, emit, open_warehouse, state_code, state_list, trim_years,
+                      year_range)
 
 
 def network_cmd(
@@ -24,19 +24,30 @@ def network_cmd(
     """The bloc in the UNGA agreement network, per year: within-bloc vs bloc-to-rest agreement (cohesion), each
     member's agreement with the bloc (members), or the focus state's voting group with joins and leaves (groups).
 
-    Examples: ``alignwatch network``, ``alignwatch network --view groups --from 1991``,
-    ``alignwatch network --bloc PRK,CHN,RUS,IRN --view members --format csv``
+    Examples: `alignwatch network`, `alignwatch network --view groups --from 1991`,
+    `alignwatch network --bloc PRK,CHN,RUS,IRN --view members --format csv`
     """
+    from .. import network
+
     views = {"cohesion": "cohesion", "members": "members", "groups": "focus"}
     if view not in views:
-        from ..errors import UsageError
-
         raise UsageError(f"--view {view!r}: expected one of {', '.join(views)}")
     members = state_list(bloc) or list(network.DEFAULT_BLOC)
-    with Warehouse(db) as wh:
+    if len(members) < 2:
+        raise UsageError("a bloc needs at least two different states", hint="e.g. --bloc PRK,CHN,RUS")
+    with open_warehouse(db) as wh:
         out = network.bloc_report(wh, state_code(focus), members, year_range(first, last))
-    emit(out[views[view]], fmt, title=f"bloc {view}: {', '.join(members)}",
-         caption="UNGA agreement network (share of identical votes); 2020-2024 have no roll calls")
+    df = out[views[view]]
+    if view == "members" and len(df):  # the members in the order given
+        order = {s: i for i, s in enumerate(members)}
+        df = df.sort_values(["year", "iso3"], key=lambda c: c.map(order) if c.name == "iso3" else c, kind="stable")
+    if view == "cohesion" and first is None and df["within"].notna().any():  # from the bloc's first scored year
+        df = df[df["year"] >= df.loc[df["within"].notna(), "year"].min()]
+    if view == "cohesion":
+        df = trim_years(df.reset_index(drop=True), first, last)
+    emit(df.reset_index(drop=True), fmt, title=f"bloc {view}: {', '.join(members)}",
+         caption=f"UNGA agreement network (share of identical votes); 2020-2024 have no roll calls. Source: "
+                 f"{network.SOURCE_NOTE}")
 
 
 def register(app: typer.Typer) -> None:

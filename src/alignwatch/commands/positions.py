@@ -1,4 +1,4 @@
-"""``alignwatch proposals``, ``alignwatch positions A B`` and ``alignwatch addresses``: stances on peace proposals
+"""`alignwatch proposals`, `alignwatch positions A B` and `alignwatch addresses`: stances on peace proposals
 and joint statements, their dyad-year agreement, and the term rates of the DPRK New Year addresses."""
 
 from __future__ import annotations
@@ -8,10 +8,11 @@ from typing import Annotated
 import typer
 
 from ..errors import UsageError
-from ..measures import addresses as addr
-from ..measures import positions as pos
-from ..warehouse import Warehouse
-from ._common import DbOption, Format, FormatOption, emit, state_code, year_range
+from ._common import (DbOption, Format, FormatOption, emit, file_metadata, open_warehouse, state_code, write_figure,
+                      year_range)
+
+DEFAULT_LIVE_YEARS = 1  # measures.positions.DEFAULT_LIVE_YEARS (checked by the tests; not imported at start-up)
+SEP = " | "  # measures.positions.SEP
 
 
 def proposals(
@@ -26,17 +27,19 @@ def proposals(
     """Every proposal, roadmap, joint statement and declaration in the chronology (1991–2025) with each state's
     stance: proposer / endorsed / accepted (support, 1), mixed / silent (0.5), rejected / opposed (0), unknown.
 
-    Examples: ``alignwatch proposals --state PRK``, ``alignwatch proposals --full --format csv``,
-    ``alignwatch proposals --plot proposals.html``
+    Examples: `alignwatch proposals --state PRK`, `alignwatch proposals --full --format csv`,
+    `alignwatch proposals --plot proposals.html`
     """
+    from ..measures import positions as pos
+
     code = state_code(state) if state else None
-    with Warehouse(db) as wh:
+    with open_warehouse(db) as wh:
         table = pos.proposal_table(pos.proposals_frame(wh), code)
     if plot:
-        from ..report.figure_common import write_html
         from ..report.figures_positions import proposals_timeline
 
-        write_html(proposals_timeline(table), plot)
+        write_figure(proposals_timeline(table), plot,
+                     file_metadata("proposals", options={"state": code, "plot": plot}, df=table))
     shown = table if (full or fmt != Format.table) else table.drop(columns=["content", "outcome", "source"])
     if fmt == Format.table:
         shown = shown.assign(title=shown.title.str.slice(0, 60))
@@ -52,7 +55,7 @@ def positions_cmd(
     last: Annotated[int | None, typer.Option("--to", help="Last year.")] = None,
     live_years: Annotated[int, typer.Option("--live-years", help="Years a proposal stays live after its year "
                                                                 "of issue (processes: to their end date).")]
-    = pos.DEFAULT_LIVE_YEARS,
+    = DEFAULT_LIVE_YEARS,
     include_low: Annotated[bool, typer.Option("--include-low", help="Count low-confidence rows too.")] = False,
     all_years: Annotated[bool, typer.Option("--all-years", help="Also show years with no live proposal.")] = False,
     db: DbOption = None,
@@ -61,9 +64,11 @@ def positions_cmd(
     """Stance agreement of two states per year over the proposals live that year (1 same stance level, 0.5 one
     level apart, 0 opposite; NA when no live proposal has both stances known, never 0); co-proposals flagged.
 
-    Examples: ``alignwatch positions CHN RUS``, ``alignwatch positions PRK USA --live-years 0``,
-    ``alignwatch positions PRK CHN --include-low --format json``
+    Examples: `alignwatch positions CHN RUS`, `alignwatch positions PRK USA --live-years 0`,
+    `alignwatch positions PRK CHN --include-low --format json`
     """
+    from ..measures import positions as pos
+
     ca, cb = state_code(a), state_code(b)
     if ca == cb:
         raise UsageError(f"{a!r} and {b!r} are the same state ({ca})")
@@ -71,11 +76,11 @@ def positions_cmd(
         raise UsageError(f"--live-years must be 0..50, not {live_years}")
     yrs = year_range(first, last)
     lo, hi = sorted((ca, cb))
-    with Warehouse(db) as wh:
+    with open_warehouse(db) as wh:
         df = pos.dyad_years(wh, [ca, cb], yrs, live_years=live_years, include_low=include_low)
     df = df[(df.a == lo) & (df.b == hi)]
     if df.empty or df.n_live.isna().all():
-        raise UsageError(f"no stances coded for {lo}–{hi}",
+        raise UsageError(f"no stances coded for {ca}–{cb}",
                          hint="the proposals table codes PRK, CHN, RUS, USA, KOR and JPN")
     used, excluded = df.attrs.get("rows_used"), df.attrs.get("low_excluded")
     if not all_years:
@@ -86,15 +91,15 @@ def positions_cmd(
         # compact in a terminal: co-proposals by date and short title, the others by date (csv/json: in full)
         out = out.assign(co_proposals=out.co_proposals.fillna("").map(lambda s: _short(s, 56)),
                          proposals=out.proposals.fillna("").map(lambda s: _short(s, 10)))
-    emit(out, fmt, title=f"{lo}–{hi}: stances on proposals (live {live_years} year(s) after issue)",
+    emit(out, fmt, title=f"{ca}–{cb}: stances on proposals (live {live_years} year(s) after issue)",
          caption=f"{used} proposal rows used, {excluded} low-confidence rows left out "
                  f"({'included' if include_low else 'use --include-low to count them'}); "
                  "joint_text_n = meetings with a joint text (chr_summits, PRK dyads only), kept apart from the score")
 
 
 def _short(s: str, width: int) -> str:
-    """Each listed proposal cut to ``width`` characters (a date is 10), one per line."""
-    parts = [p for p in s.split(pos.SEP) if p]
+    """Each listed proposal cut to `width` characters (a date is 10), one per line."""
+    parts = [p for p in s.split(SEP) if p]
     if width <= 10:
         return "\n".join(p[:width] for p in parts)
     return "\n".join(p if len(p) <= width else p[: width - 1].rstrip() + "…" for p in parts)
@@ -113,20 +118,23 @@ def addresses_cmd(
     """Mentions per 10,000 Hangul syllables of the term dictionary in each DPRK New Year address, 1946–2019
     (body only: South Korean synopses and wire prefaces removed; 1995–2012 are joint editorials).
 
-    Examples: ``alignwatch addresses``, ``alignwatch addresses --plot a.html``,
-    ``alignwatch addresses --counts --from 2013 --format csv``
+    Examples: `alignwatch addresses`, `alignwatch addresses --plot a.html`,
+    `alignwatch addresses --counts --from 2013 --format csv`
     """
+    from ..measures import addresses as addr
+
     yrs = year_range(first, last, lo=1946)
     terms = addr.load_terms(terms_file)
-    with Warehouse(db) as wh:
+    with open_warehouse(db) as wh:
         rates = addr.address_rates_wh(wh, terms)
     if yrs:
         rates = rates[(rates.year >= yrs[0]) & (rates.year <= yrs[1])]
     if plot:
-        from ..report.figure_common import write_html
         from ..report.figures_positions import address_rates_figure
 
-        write_html(address_rates_figure(rates, labels={k: c.label for k, c in terms.items()}), plot)
+        write_figure(address_rates_figure(rates, labels={k: c.label for k, c in terms.items()}), plot,
+                     file_metadata("addresses", options={"terms": terms_file, "from": first, "to": last},
+                                   series=["kcna_new_year"]))
     keys = list(terms)
     cols = ["year", "genre", "body_syllables"] + ([f"{k}_n" for k in keys] if counts else keys)
     out = rates[cols].reset_index(drop=True)

@@ -1,16 +1,14 @@
-"""``alignwatch redlines``: what China and Russia did in the 12 months after DPRK tests, vetoes and treaties."""
+"""`alignwatch redlines`: what China and Russia did in the 12 months after DPRK tests, vetoes and treaties."""
 
 from __future__ import annotations
 
 import re
 from typing import Annotated
 
-import pandas as pd
 import typer
 
 from ..errors import UsageError
-from ..warehouse import Warehouse
-from ._common import DbOption, Format, FormatOption, emit, state_code, state_list
+from ._common import DbOption, Format, FormatOption, emit, open_warehouse, state_code, state_list
 
 _SHOW = ["trigger", "date", "patron", "unsc_texts", "voted_for_sanctions", "stringency_supported", "vetoed",
          "trade_change", "trade_series", "visits", "top_visit_level", "notes"]
@@ -44,17 +42,19 @@ def redlines_cmd(
     range): an empirical base rate over past events, not a forecast. Table format prints both tables; csv/json
     print the events (or, with --summary, the base rates).
 
-    Examples: ``alignwatch redlines --patron CHN --kind nuclear_test``,
-    ``alignwatch redlines --kind nuclear_test --nth 6``, ``alignwatch redlines --summary --since 2018``,
-    ``alignwatch redlines --format csv``
+    Examples: `alignwatch redlines --patron CHN --kind nuclear_test`,
+    `alignwatch redlines --kind nuclear_test --nth 6`, `alignwatch redlines --summary --since 2018`,
+    `alignwatch redlines --format csv`
     """
+    import pandas as pd
+
     from .. import redlines as rl
 
     pats = state_list(patron) or list(rl.PATRONS)
     kinds = [k.strip() for k in kind.split(",") if k.strip()] if kind else None
     if nth is not None and (not kinds or len(kinds) != 1):
         raise UsageError("--nth needs exactly one --kind", hint="e.g. --kind nuclear_test --nth 6")
-    with Warehouse(db) as wh:
+    with open_warehouse(db) as wh:
         resp = rl.red_lines(wh, focus=state_code(focus), patrons=pats, kinds=kinds, since=since)
     if nth is not None:
         resp = resp[resp["n"] == nth]

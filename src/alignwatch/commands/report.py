@@ -1,4 +1,4 @@
-"""``alignwatch report`` and ``alignwatch periods``."""
+"""`alignwatch report` and `alignwatch periods`."""
 
 from __future__ import annotations
 
@@ -7,12 +7,10 @@ from typing import Annotated
 
 import typer
 
-from .. import index as idx
 from ..errors import UsageError
-from ..report import build
-from ..warehouse import Warehouse
-from ._common import DbOption, Format, FormatOption, emit, state_code, state_list, year_range
-from .index import WeightsOption
+from ._common import (DbOption, Format, FormatOption, emit, file_metadata, open_warehouse, state_code, state_list,
+                      year_range)
+from .index import ReplicatesOption, WeightsOption
 
 
 def report(
@@ -21,15 +19,18 @@ def report(
     out: Annotated[str, typer.Option("--out", "-o", help="HTML file to write.")] = "report.html",
     first: Annotated[int | None, typer.Option("--from", help="First year.")] = None,
     last: Annotated[int | None, typer.Option("--to", help="Last year.")] = None,
-    replicates: Annotated[int | None, typer.Option("--replicates", min=0, max=5000)] = None,
+    replicates: ReplicatesOption = None,
     weights: WeightsOption = None,
     db: DbOption = None,
 ):
     """Write one self-contained HTML report (opens offline): current state, index with intervals and periods,
     political vs economic, each family's figure, bloc network, red lines, claims, sources.
 
-    Example: ``alignwatch report --focus PRK --partners CHN,RUS --out report.html``
+    Example: `alignwatch report --focus PRK --partners CHN,RUS --out report.html`
     """
+    from .. import index as idx
+    from ..report import build
+
     f = state_code(focus)
     ps = [p for p in (state_list(partners) or []) if p != f]
     if not ps:
@@ -37,12 +38,15 @@ def report(
     if not out.lower().endswith((".html", ".htm")):
         raise UsageError(f"--out {out!r}: expected an .html file name")
     t0 = time.perf_counter()
-    with Warehouse(db) as wh:
-        ctx = build.build_report(wh, f, ps, out, weights=idx.load_weights(weights), years=year_range(first, last),
-                                 replicates=replicates)
+    w = idx.load_weights(weights)
+    meta = file_metadata("report", options={"focus": f, "partners": ",".join(ps), "from": first, "to": last,
+                                            "replicates": replicates, "weights": w.path})
+    with open_warehouse(db) as wh:
+        ctx = build.build_report(wh, f, ps, out, weights=w, years=year_range(first, last), replicates=replicates,
+                                 meta=meta)
     typer.echo(f"wrote {out} ({len(build.SECTIONS)} sections, {time.perf_counter() - t0:.1f} s)")
-    for a, b in ctx.dyads:
-        p = ctx.periods.get((a, b))
+    for key, (a, b) in zip(ctx.dyads, ctx.pairs):
+        p = ctx.periods.get(key)
         if p is not None and len(p):
             cur = p.iloc[-1]
             typer.echo(f"  {a}–{b}: {cur.label} since {cur.start} (composite {cur.composite:+.2f})")
@@ -60,17 +64,21 @@ def periods_cmd(
     """Periods of a dyad's alignment: change points with their stability and interval, a codebook label per
     period, and the evidence (top contributing families, chronology events).
 
-    Example: ``alignwatch periods PRK CHN``
+    Example: `alignwatch periods PRK CHN`
     """
-    ca, cb = sorted((state_code(a), state_code(b)))
+    from .. import index as idx
+    from ..report import build
+
+    ca, cb = state_code(a), state_code(b)
     if ca == cb:
-        raise UsageError("give two different states")
+        raise UsageError(f"{a!r} and {b!r} are the same state ({ca})")
     w = idx.load_weights(weights)
-    with Warehouse(db) as wh:
+    with open_warehouse(db) as wh:
         ctx = build.compute(wh, ca, [cb], w, year_range(first, last))
-    emit(ctx.periods[(ca, cb)], fmt, title=f"periods {ca}–{cb}",
+    emit(ctx.periods[tuple(sorted((ca, cb)))], fmt, title=f"periods {ca}–{cb}",
          caption="labels from the codebook in docs/periods.md; stability = share of bootstrap replicates with the "
-                 "break within ±1 year")
+                 "break within ±1 year. Sources: the index's families (alignwatch index, docs/index.md) and the "
+                 "chronology (events)")
 
 
 def register(app: typer.Typer) -> None:

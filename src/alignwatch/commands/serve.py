@@ -1,4 +1,4 @@
-"""``alignwatch serve``: the interactive dashboard on a local port."""
+"""`alignwatch serve`: the interactive dashboard on a local port."""
 
 from __future__ import annotations
 
@@ -12,15 +12,14 @@ from typing import Annotated
 import typer
 
 from ..errors import UsageError
-from ..warehouse import Warehouse
-from ._common import DbOption
+from ._common import DbOption, open_warehouse
 
 _HOSTNAME = re.compile(r"(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}"
                        r"[A-Za-z0-9])?)*")
 
 
 def check_host(host: str) -> bool:
-    """Validate ``--host`` (an IP address or a host name); True when it is a loopback address."""
+    """Validate `--host` (an IP address or a host name); True when it is a loopback address."""
     if not isinstance(host, str) or not host.strip():
         raise UsageError("--host is empty", hint="e.g. --host 127.0.0.1")
     host = host.strip()
@@ -68,7 +67,7 @@ def serve(
     ``alignwatch serve --port 8080 --db /data/alignwatch.duckdb``
     """
     loopback = check_host(host)
-    Warehouse(db).tables()  # a missing or locked warehouse fails here, with its own message and exit code 4
+    open_warehouse(db).tables()  # a missing or locked warehouse fails here, with its own message and exit code 4
     check_port_free(host, port)
     from ..dashboard import app as dashboard_app
     from ..dashboard.data import default_view

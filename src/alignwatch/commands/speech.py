@@ -1,4 +1,4 @@
-"""``alignwatch speech A B``: General Debate speech similarity per year; ``alignwatch kcna-salience``: China and
+"""`alignwatch speech A B`: General Debate speech similarity per year; `alignwatch kcna-salience`: China and
 Russia in KCNA's headlines per year."""
 
 from __future__ import annotations
@@ -10,9 +10,8 @@ from typing import Annotated
 import typer
 
 from ..errors import UsageError
-from ..warehouse import Warehouse
-from ..report.figure_common import write_html
-from ._common import DbOption, Format, FormatOption, emit, state_code, year_range
+from ._common import (DbOption, Format, FormatOption, emit, file_metadata, open_warehouse, state_code, write_figure,
+                      year_range)
 
 
 class Backend(str, enum.Enum):
@@ -44,24 +43,29 @@ def speech(
     year; NA where a state gave no speech. The first run after an ingest builds the all-dyads cache (about a
     minute); later runs take about a second.
 
-    Examples: ``alignwatch speech PRK CHN``, ``alignwatch speech PRK CHN RUS --from 2010``,
-    ``alignwatch speech PRK RUS --plot prk_rus.html``, ``alignwatch speech PRK CHN --format csv``
+    Examples: `alignwatch speech PRK CHN`, `alignwatch speech PRK CHN RUS --from 2010`,
+    `alignwatch speech PRK RUS --plot prk_rus.html`, `alignwatch speech PRK CHN --format csv`
     """
     from ..measures import speech as sp
 
     codes = list(dict.fromkeys(state_code(s) for s in states))
     if len(codes) < 2:
         raise UsageError("speech needs at least two different states", hint="e.g. alignwatch speech PRK CHN")
+    import itertools
+
+    from .. import index as idx
+
     yrs = year_range(first, last)
-    with Warehouse(db) as wh:
+    pairs = list(itertools.combinations(codes, 2))  # the user's order
+    with open_warehouse(db) as wh:
         df = sp.dyad_years(wh, codes, yrs, backend=backend.value, fit=fit.value, top_terms=terms)
         if plot is not None:
             from ..report import figures_text
 
-            pairs = df[["a", "b"]].drop_duplicates().itertuples(index=False)
-            path = write_html(
-                figures_text.fig_speech_similarity(_trim(df, first), [tuple(p) for p in pairs]), plot)
-    df = _trim(df, first)
+            path = write_figure(figures_text.fig_speech_similarity(_trim(df, first), pairs), plot, file_metadata(
+                "speech", options={"states": ",".join(codes), "from": first, "to": last, "backend": backend,
+                                   "fit": fit}, df=df))
+    df = idx.in_user_order(_trim(df, first), codes)
     cols = ["year", "similarity", "similarity_pct", "shared_terms"]
     if len(codes) > 2:
         cols = ["a", "b"] + cols
@@ -95,18 +99,19 @@ def kcna_salience(
     A headline counts for China when its title contains China, Chinese or Sino (whole words, any case); for
     Russia when it contains Russia, Russian(s), Soviet(s) or USSR. Rates are shares of that year's English headlines.
 
-    Examples: ``alignwatch kcna-salience``, ``alignwatch kcna-salience --plot kcna.html``,
-    ``alignwatch kcna-salience --from 2009 --format csv``
+    Examples: `alignwatch kcna-salience`, `alignwatch kcna-salience --plot kcna.html`,
+    `alignwatch kcna-salience --from 2009 --format csv`
     """
     from ..measures import speech as sp
 
     yrs = year_range(first, last)
-    with Warehouse(db) as wh:
+    with open_warehouse(db) as wh:
         df = sp.kcna_salience(wh, yrs)
     if plot is not None:
         from ..report import figures_text
 
-        path = write_html(figures_text.fig_kcna_salience(df), plot)
+        path = write_figure(figures_text.fig_kcna_salience(df), plot,
+                            file_metadata("kcna-salience", options={"from": first, "to": last}, df=df))
     emit(df.drop(columns=["source"]), fmt, title="China and Russia in KCNA headlines",
          caption=f"Source: {sp.KCNA_CITATION}; English headlines only.")
     if plot is not None and fmt == Format.table:

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import pandas as pd
 import typer
 
 from ..errors import UsageError
-from ..warehouse import Warehouse
-from ._common import DbOption, Format, FormatOption, emit, state_code, year_range
+from ._common import DbOption, Format, FormatOption, emit, open_warehouse, state_code, year_range
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from ..warehouse import Warehouse
 
 FromOption = Annotated[int | None, typer.Option("--from", help="First year.")]
 ToOption = Annotated[int | None, typer.Option("--to", help="Last year.")]
@@ -107,7 +110,7 @@ def trade(
     if customs and check:
         raise UsageError("give --customs or --check, not both")
     caption = None
-    with Warehouse(db) as wh:
+    with open_warehouse(db) as wh:
         if customs or check:
             rep = _customs_reporter(ca, cb)
             name = next(s for s, st in tr.CUSTOMS_SERIES.items() if st == rep)
@@ -183,7 +186,7 @@ def visits(
     """
     ca, cb = _pair(a, b)
     yrs = year_range(first, last)
-    with Warehouse(db) as wh:
+    with open_warehouse(db) as wh:
         if list_:
             df = meetings_table(wh, ca, cb, yrs, include_low=not exclude_low)
             title = f"{ca}–{cb} meetings (chronology)"

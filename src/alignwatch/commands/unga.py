@@ -7,14 +7,12 @@ import time
 from pathlib import Path
 from typing import Annotated
 
-import pandas as pd
 import typer
 
 from ..errors import UsageError
-from ..report import figures_unga
-from ..warehouse import Warehouse
-from ..report.figure_common import write_html
-from ._common import DbOption, Format, FormatOption, emit, state_list, year_range
+from ._common import DbOption, Format, FormatOption, emit, file_metadata, state_list, write_figure, write_table
+from ._common import open_warehouse as Warehouse
+from ._common import year_range
 
 FromOption = Annotated[int | None, typer.Option("--from", help="First year.")]
 ToOption = Annotated[int | None, typer.Option("--to", help="Last year.")]
@@ -64,6 +62,8 @@ def unga_panel(
     Examples: ``alignwatch unga-panel --out panel.parquet``,
     ``alignwatch unga-panel --out hr.csv --issue hr --states PRK,CHN,RUS,USA --from 1991``
     """
+    import pandas as pd
+
     from ..measures import unga
 
     if out.suffix.lower() not in (".parquet", ".csv"):
@@ -76,11 +76,9 @@ def unga_panel(
         df = unga.dyad_years(wh, codes, yrs, absences=absences.value, issue=issue, important=important,
                              year_basis=year_basis.value, directed_output=directed, use_cache=not no_cache)
     secs = time.perf_counter() - t0
-    out.parent.mkdir(parents=True, exist_ok=True)
-    if out.suffix.lower() == ".csv":
-        df.to_csv(out, index=False)
-    else:
-        df.to_parquet(out, index=False)
+    write_table(df, out, file_metadata("unga-panel", options={
+        "states": states, "from": first, "to": last, "absences": absences, "issue": issue, "important": important,
+        "directed": directed}, year_basis=year_basis.value, df=df))
     summary = pd.DataFrame([{
         "rows": len(df), "dyads": df[["a", "b"]].drop_duplicates().shape[0],
         "states": pd.concat([df.a, df.b]).nunique(),
@@ -134,6 +132,8 @@ def idealpoints(
     Examples: ``alignwatch idealpoints --states PRK,CHN,RUS,USA --from 1991``,
     ``alignwatch idealpoints --source voeten --plot ideal.html``
     """
+    from ..report import figures_unga
+
     codes = state_list(states)
     if not codes:
         raise UsageError("give at least one state with --states")
@@ -144,7 +144,9 @@ def idealpoints(
     with Warehouse(db) as wh:
         df = figures_unga.idealpoint_table(wh, codes, yrs, source.value, use_cache=not no_cache)
     if plot is not None:
-        write_html(figures_unga.fig_idealpoints(df, codes, source.value), plot)
+        write_figure(figures_unga.fig_idealpoints(df, codes, source.value), plot, file_metadata(
+            "idealpoints", options={"states": ",".join(codes), "from": first, "to": last, "source": source},
+            year_basis="session", series=[source.value]))
     caption = _side_summary(df, codes)
     caption = (caption + ". " if caption else "") + (
         "Source: Voeten's published ideal points ('fp' series), se from the 5-95% posterior quantiles."

@@ -5,13 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
-import pandas as pd
+from typing import TYPE_CHECKING
+
 import typer
 
 from ..errors import UsageError
-from ..warehouse import Warehouse
-from ..report.figure_common import write_html
-from ._common import DbOption, Format, FormatOption, emit, state_code, year_range
+from ._common import DbOption, Format, FormatOption, emit, file_metadata, state_code, write_figure, year_range
+from ._common import open_warehouse as Warehouse
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 PlotOption = Annotated[Path | None, typer.Option("--plot", help="Also write the figure as a standalone HTML file.")]
 
@@ -23,6 +26,8 @@ def _check_html(path: Path | None) -> None:
 
 def timeline_table(wh: Warehouse, topic: str, years: tuple[int, int] | None = None) -> pd.DataFrame:
     """The printed timeline: one row per text with the tally, the P5 votes and (DPRK) PoE and stringency."""
+    import pandas as pd
+
     from ..measures import unsc as us
 
     t = us.unsc_timeline(wh, topic)
@@ -79,7 +84,8 @@ def unsc(
         if plot is not None:
             from ..report import figures_unsc as fu
 
-            write_html(fu.unsc_timeline_figure(wh, topic), plot)
+            write_figure(fu.unsc_timeline_figure(wh, topic), plot, file_metadata(
+                "unsc", options={"topic": topic, "covoting": covoting, "from": first, "to": last}))
     emit(df, fmt, title=title, caption=caption + (f"; figure written to {plot}" if plot else ""))
 
 
@@ -115,7 +121,8 @@ def treaties(
         if plot is not None:
             from ..report import figures_unsc as fu
 
-            write_html(fu.fig_treaties(d, lo, hi), plot)
+            write_figure(fu.fig_treaties(d, lo, hi), plot, file_metadata(
+                "treaties", options={"a": ca, "b": cb, "from": first, "to": last}, df=d))
     cols = ["year", *tr.COLUMNS] if not all_columns else [c for c in d.columns if c not in ("a", "b")]
     emit(d[cols].reset_index(drop=True), fmt, title=f"{lo}–{hi}: treaties and alliance obligations",
          caption="Sources: ATOP 5 (Leeds et al. 2002), COW alliances 4.1 (Gibler 2009), curated treaty spells "

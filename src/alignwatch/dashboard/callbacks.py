@@ -214,8 +214,8 @@ def register(app: dash.Dash, data: Data) -> None:
 
 
 def _index_outputs(v: dict) -> tuple:
-    latest = [html.Li(f"{r['dyad']}: composite {r['composite']:+.2f} in {r['year']} "
-                      f"(interval {_fmt(r['lo'])} … {_fmt(r['hi'])})") for r in v["latest"]]
+    latest = [html.Li(f"{r['dyad']}: composite {r['composite']:+.2f} in {r['year']} on {r['families']} measure "
+                      f"families (interval {_fmt(r['lo'])} … {_fmt(r['hi'])})") for r in v["latest"]]
     periods = []
     for p in v["periods"]:
         periods += [html.H4(f"Periods {p['dyad']}"), table(p["rows"])]

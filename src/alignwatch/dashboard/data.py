@@ -447,26 +447,27 @@ class Data:
         if ctx.index is None or ctx.index.empty:
             fig = dom = note_figure(f"No index rows for {', '.join(view.states)} in {view.years[0]}–{view.years[1]}")
         else:
-            f = figures_index.index_figure(ctx.index, ctx.periods, ctx.focus)
+            f = figures_index.index_figure(idx.in_user_order(ctx.index, view.states), ctx.periods, ctx.focus)
             _mark_treaties(f, ctx.index, ev)
             f.update_layout(title=f"Alignment index {view.focus} with {', '.join(view.partners)}, "
                                   f"{view.years[0]}–{view.years[1]}")
             fig = plain(f)
-            dom = plain(figures_index.domains_figure(ctx.index, ctx.focus))
+            dom = plain(figures_index.domains_figure(idx.in_user_order(ctx.index, view.states), ctx.focus))
         periods = []
-        for a, b in view.dyads:
+        shown = [f"{view.focus}–{p}" for p in view.partners]  # labels in the user's order; keys are a < b
+        for (a, b), label in zip(view.dyads, shown):
             p = ctx.periods.get((a, b))
             if p is not None and len(p):
                 keep = [c for c in ("start", "end", "label", "composite", "political", "economic",
                                     "break_stability", "break_interval", "top_families", "events") if c in p]
-                periods.append({"dyad": f"{a}–{b}", "rows": _records(p[keep], 2)})
+                periods.append({"dyad": label, "rows": _records(p[keep], 2)})
         latest = []
-        for a, b in view.dyads:
-            g = ctx.index[(ctx.index["a"] == a) & (ctx.index["b"] == b)].dropna(subset=["composite"])
-            if len(g):
-                r = g.sort_values("year").iloc[-1]
-                latest.append({"dyad": f"{a}–{b}", "year": int(r["year"]), "composite": _num(r.get("composite")),
-                               "lo": _num(r.get("composite_lo")), "hi": _num(r.get("composite_hi"))})
+        for (a, b), label in zip(view.dyads, shown):
+            r = idx.latest(ctx.index[(ctx.index["a"] == a) & (ctx.index["b"] == b)])  # the report's rule for "now"
+            if r is not None:
+                latest.append({"dyad": label, "year": int(r["year"]), "composite": _num(r.get("composite")),
+                               "lo": _num(r.get("composite_lo")), "hi": _num(r.get("composite_hi")),
+                               "families": int(r["n_families"])})
         return {"title": f"{st.name(view.focus)} with {', '.join(st.name(p) for p in view.partners)}, "
                          f"{view.years[0]}–{view.years[1]}",
                 "index_fig": fig, "domains_fig": dom, "periods": periods, "latest": latest,

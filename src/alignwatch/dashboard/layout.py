@@ -11,6 +11,7 @@ from functools import lru_cache
 import pandas as pd
 from dash import dcc, html
 
+from .. import index as idx
 from .. import periods as per
 from .. import states as st
 from . import data as dd
@@ -95,6 +96,12 @@ def _about() -> html.Div:
                "intervals. NA, never 0, where no family covers a year. Periods are change points of the composite, "
                "labelled by the codebook below. The numbers are those of `alignwatch index` and `alignwatch report` "
                "for the same states, years and weights."),
+        html.H3("Which year is \"now\""),
+        html.P(f"The line above the figure gives, per dyad, the latest year up to this one that at least "
+               f"{idx.NOW_MIN_FAMILIES} measure families cover (else the latest year with any composite): a year "
+               "resting on one or two families, such as a treaty in force with nothing else reported yet, would read "
+               "as the whole relationship. The report's \"at a glance\" table uses the same rule, so both show the "
+               "same year and value."),
         html.H3("Period codebook"), html.Ul(codebook),
         html.H3("Sharing and export"),
         html.P("The address holds the view (?states=PRK,RUS&from=1991&to=2025): copy it to share. Download CSV "

@@ -80,6 +80,12 @@ def dyad_years(wh: Warehouse, states: list[str] | None = None, years: tuple[int,
         columns={"iso3_1": "a", "iso3_2": "b", "flow1": "trade_a_imports_from_b", "flow2": "trade_b_imports_from_a"})
     trade = _undirected(trade, {"trade_a_imports_from_b": "trade_b_imports_from_a"})
     out = out.merge(trade, on=["a", "b", "year"], how="left")  # no row or NA flow: not reported -> NA
+    # one rule for COW zeros everywhere: the zeros the trade family documents as missing are NA here too
+    from .trade import KNOWN_MISSING
+
+    for (p, q), lo, hi, _why in KNOWN_MISSING:
+        bad = (out["a"] == p) & (out["b"] == q) & out["year"].between(lo, hi)
+        out.loc[bad, ["trade_a_imports_from_b", "trade_b_imports_from_a"]] = np.nan
 
     for sql, table, cols, default in (
         (_ALLY_SQL, "ps_atop_alliance", ["atop_defense", "atop_nonagg", "atop_consul"], (1815, 2018)),

@@ -175,6 +175,11 @@ def dyad_positions(
         lo, hi = max(lo, years[0]), min(hi, years[1])
 
     dyads = [(a, b) for i, a in enumerate(coded) for b in coded[i + 1:]]
+    if not dyads:  # fewer than two of the states have a stance column: no dyad to score (not an error)
+        out = pd.DataFrame({c: pd.Series(dtype=t) for c, t in OUT_DTYPES.items()})
+        out.attrs.update(rows_used=int(len(use)), low_excluded=int(0 if include_low else low.sum()),
+                         live_years=int(live_years))
+        return out
     grid = pd.DataFrame(
         [(a, b, y) for a, b in dyads for y in range(lo, hi + 1)], columns=["a", "b", "year"]
     ).astype({"year": "int64"})
@@ -227,6 +232,11 @@ def dyad_positions(
     out.attrs["live_years"] = int(live_years)
     return out[["a", "b", "year", "n", "pos_agree", "n_co", "co_proposals", "proposals", "n_live", "n_low",
                 "score", "source"]]
+
+
+OUT_DTYPES = {"a": "object", "b": "object", "year": "int64", "n": "int64", "pos_agree": "Float64", "n_co": "int64",
+              "co_proposals": "object", "proposals": "object", "n_live": "int64", "n_low": "int64",
+              "score": "Float64", "source": "object"}
 
 
 def proposal_table(proposals: pd.DataFrame, state: str | None = None, path: str = TABLE) -> pd.DataFrame:

@@ -23,6 +23,7 @@ from .. import index as idx
 from ..errors import AlignwatchError
 from ..warehouse import Warehouse
 from . import figures_index
+from .figure_common import html_metadata
 
 
 @dataclass
@@ -44,11 +45,16 @@ class Context:
 
     @property
     def dyads(self) -> list[tuple[str, str]]:
+        """The focus's dyads as the index stores them (a < b): keys of ``periods`` and of index rows."""
         return [tuple(sorted((self.focus, p))) for p in self.partners]
+
+    @property
+    def pairs(self) -> list[tuple[str, str]]:
+        """The same dyads in the user's order (focus first, partners as given): what the report shows."""
+        return [(self.focus, p) for p in self.partners]
 
 
 SECTIONS: list[tuple[str, str, Callable[[Context], str]]] = []
-GLANCE_MIN_FAMILIES = 3
 
 
 def section(key: str, title: str):
@@ -59,14 +65,15 @@ def section(key: str, title: str):
 
 
 def fig_html(fig: go.Figure) -> str:
-    return fig.to_html(full_html=False, include_plotlyjs=False, config={"displaylogo": False})
+    return fig.to_html(full_html=False, include_plotlyjs=False, config={"displaylogo": False, "responsive": True})
 
 
 def table_html(df: pd.DataFrame, max_rows: int = 60) -> str:
     if df is None or df.empty:
         return "<p class='na'>No rows.</p>"
-    return df.head(max_rows).to_html(index=False, na_rep="NA", float_format=lambda v: f"{v:.3f}",
-                                     classes="tbl", border=0, escape=True)
+    table = df.head(max_rows).to_html(index=False, na_rep="NA", float_format=lambda v: f"{v:.3f}",
+                                      classes="tbl", border=0, escape=True)
+    return f"<div class='tbl-wrap'>{table}</div>"  # a wide table scrolls inside the page, not the page
 
 
 def _optional(module: str, attr: str):
@@ -84,19 +91,16 @@ def _optional(module: str, attr: str):
 def _glance(ctx: Context) -> str:
     d = ctx.index
     rows = []
-    for a, b in ctx.dyads:
+    for (a, b), (x, y) in zip(ctx.dyads, ctx.pairs):
         g = d[(d.a == a) & (d.b == b)].dropna(subset=["composite"]).sort_values("year")
-        if g.empty:
+        last = idx.latest(g)  # the one rule for "now", shared with the dashboard
+        if last is None:
             continue
-        # "now" is the latest year that several families cover: a year resting on one family (a treaty in force,
-        # nothing else yet reported) would read as the whole relationship
-        rich = g[g["n_families"] >= GLANCE_MIN_FAMILIES]
-        last = (rich if len(rich) else g).iloc[-1]
         p = ctx.periods.get((a, b))
         cur = p.iloc[-1] if p is not None and len(p) else None
         ref = {y: g.loc[g.year == y, "composite"] for y in (1992, 2017, 2019)}
         rows.append({
-            "dyad": f"{a}–{b}", "latest year": int(last.year), "families": int(last.n_families),
+            "dyad": f"{x}–{y}", "latest year": int(last.year), "families": int(last.n_families),
             "composite": last.composite,
             "interval": f"{last.get('composite_lo', float('nan')):.2f} … {last.get('composite_hi', float('nan')):.2f}",
             "political": last.get("political"), "economic": last.get("economic"),
@@ -105,16 +109,20 @@ def _glance(ctx: Context) -> str:
         })
     intro = (f"<p>Alignment of <b>{ctx.focus}</b> with {', '.join(ctx.partners)}: composite index in reference "
              "standard deviations (0 = the typical dyad-year among the reference states; higher = more aligned). "
-             f"Latest year covered by at least {GLANCE_MIN_FAMILIES} measure families; NA where no family covers a "
-             "year.</p>")
+             f"Latest year: the latest year up to this one that at least {idx.NOW_MIN_FAMILIES} measure families "
+             "cover (else the latest with any), the same rule as the dashboard's; NA where no family covers a year."
+             "</p>")
     return intro + table_html(pd.DataFrame(rows))
 
 
 @section("index", "Index over time, with intervals and periods")
 def _index(ctx: Context) -> str:
-    out = fig_html(figures_index.index_figure(ctx.index, ctx.periods, ctx.focus))
-    for (a, b), p in ctx.periods.items():
-        out += f"<h3>Periods {a}–{b}</h3>" + table_html(p)
+    shown = idx.in_user_order(ctx.index, ctx.states)
+    out = fig_html(figures_index.index_figure(shown, ctx.periods, ctx.focus))
+    for key, (x, y) in zip(ctx.dyads, ctx.pairs):
+        p = ctx.periods.get(key)
+        if p is not None:
+            out += f"<h3>Periods {x}–{y}</h3>" + table_html(p)
     out += "<p class='note'>Codebook: " + "; ".join(
         f"<b>{html.escape(k)}</b>: {html.escape(v)}" for k, v in per.CODEBOOK.items()) + ".</p>"
     return out
@@ -122,7 +130,7 @@ def _index(ctx: Context) -> str:
 
 @section("domains", "Political vs economic")
 def _domains(ctx: Context) -> str:
-    return fig_html(figures_index.domains_figure(ctx.index, ctx.focus))
+    return fig_html(figures_index.domains_figure(idx.in_user_order(ctx.index, ctx.states), ctx.focus))
 
 
 @section("families", "Measure families")
@@ -164,25 +172,25 @@ def _positions(ctx: Context) -> str:
     if pos is not None:
         rows = pos(ctx.wh, ctx.states, ctx.years)
         keep = [c for c in ("a", "b", "year", "n", "pos_agree", "n_co", "co_proposals", "proposals") if c in rows]
-        scored = rows[rows["pos_agree"].notna()][keep].sort_values(["a", "b", "year"])
+        scored = idx.in_user_order(rows[rows["pos_agree"].notna()][keep], ctx.states)
         parts.append("<h3>Position agreement per dyad-year (years with at least one stance of both known)</h3>"
                      + table_html(scored, max_rows=120))
     return "".join(parts)
 
 
 def _call(fn, args: str, ctx: Context) -> list[go.Figure]:
-    if args == "states":
-        return [fn(ctx.wh, ctx.states + ["USA"])]
+    if args == "states":  # the user's states and the USA as the anchor, once each (USA may be a partner)
+        return [fn(ctx.wh, list(dict.fromkeys(ctx.states + ["USA"])))]
     if args == "topic":
         return [fn(ctx.wh, "DPRK")]
     if args == "dyads":
-        return [fn(ctx.wh, a, b) for a, b in ctx.dyads]
+        return [fn(ctx.wh, a, b) for a, b in ctx.pairs]
     if args == "focus_chn":
         return [fn(ctx.wh, ctx.focus, "CHN")] if "CHN" in ctx.partners else []
     if args == "focus_rus":
         return [fn(ctx.wh, ctx.focus, "RUS")] if "RUS" in ctx.partners else []
     if args == "dyad_list":
-        return [fn(ctx.wh, ctx.dyads)]
+        return [fn(ctx.wh, ctx.pairs)]
     return [fn(ctx.wh)]
 
 
@@ -225,6 +233,8 @@ body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;max-width:12
 color:#222}h1{margin-bottom:0}nav a{margin-right:1em}section{margin-top:2.5em;border-top:1px solid #ddd}
 table.tbl{border-collapse:collapse;font-size:13px}table.tbl td,table.tbl th{padding:3px 8px;border-bottom:1px solid #eee;
 text-align:right}table.tbl th{background:#f6f6f6}.na{color:#a33}.note{color:#555;font-size:13px}
+.tbl-wrap{max-width:100%;overflow-x:auto}table.tbl td{max-width:28em;overflow-wrap:anywhere;vertical-align:top}
+.plotly-graph-div{max-width:100%}
 """
 
 
@@ -270,7 +280,7 @@ def chronology_events(wh: Warehouse) -> pd.DataFrame:
     return df.sort_values("date").reset_index(drop=True)
 
 
-def render(ctx: Context) -> str:
+def render(ctx: Context, meta: dict | None = None) -> str:
     body, nav = [], []
     for key, title, fn in SECTIONS:
         t0 = time.perf_counter()
@@ -282,17 +292,20 @@ def render(ctx: Context) -> str:
         nav.append(f"<a href='#{key}'>{html.escape(title)}</a>")
         body.append(f"<section id='{key}'><h2>{html.escape(title)}</h2>{content}</section>")
     title = f"alignwatch: {ctx.focus} with {', '.join(ctx.partners)}"
-    return (f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>{html.escape(title)}</title>"
+    return (f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
+            "<meta name='viewport' content='width=device-width, initial-scale=1'>"
+            f"{html_metadata(meta)}<title>{html.escape(title)}</title>"
             f"<style>{CSS}</style><script type='text/javascript'>{plotly.offline.get_plotlyjs()}</script></head>"
             f"<body><h1>{html.escape(title)}</h1><nav>{''.join(nav)}</nav>{''.join(body)}</body></html>")
 
 
 def build_report(wh: Warehouse, focus: str, partners: list[str], out: str | Path, *,
                  weights: idx.Weights | None = None, years: tuple[int, int] | None = None,
-                 replicates: int | None = None) -> Context:
-    """Compute and write the report atomically (a failed build never leaves a half-written file)."""
+                 replicates: int | None = None, meta: dict | None = None) -> Context:
+    """Compute and write the report atomically (a failed build never leaves a half-written file); ``meta`` (what
+    the file holds: options, version) goes into the page head."""
     ctx = compute(wh, focus, partners, weights, years, replicates)
-    text = render(ctx)
+    text = render(ctx, meta)
     out = Path(out)
     tmp = out.with_name(f".{out.name}.tmp")
     tmp.write_text(text, encoding="utf-8")

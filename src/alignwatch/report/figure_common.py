@@ -3,6 +3,8 @@ names for labels, and writing a figure as one offline HTML file."""
 
 from __future__ import annotations
 
+import json
+import re
 import textwrap
 from pathlib import Path
 
@@ -21,15 +23,37 @@ def state_name(iso3: str) -> str:
         return iso3
 
 
-def write_html(fig: go.Figure, path: str | Path) -> Path:
-    """A standalone HTML file that opens offline: plotly.js is embedded, nothing is loaded from the network."""
+def write_html(fig: go.Figure, path: str | Path, *, meta: dict | None = None) -> Path:
+    """A standalone HTML file that opens offline: plotly.js is embedded, nothing is loaded from the network.
+
+    ``meta`` (what the file holds: command, options, series, version) goes into the page head as JSON."""
     path = Path(path)
     if path.suffix.lower() not in (".html", ".htm"):
         raise UsageError(f"{path} is not an .html file", hint="e.g. --plot figure.html")
     path.parent.mkdir(parents=True, exist_ok=True)
-    fig.write_html(str(path), include_plotlyjs=True, full_html=True, include_mathjax=False,
-                   config={"displaylogo": False, "responsive": True})
+    text = fig.to_html(include_plotlyjs=True, full_html=True, include_mathjax=False,
+                       config={"displaylogo": False, "responsive": True})
+    text = text.replace("<head>", "<head>" + html_metadata(meta), 1)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)
     return path
+
+
+def html_metadata(meta: dict | None) -> str:
+    """The head elements that say what an HTML file holds: a generator tag and the metadata as JSON."""
+    from .. import __version__
+
+    body = json.dumps(meta or {"alignwatch_version": __version__}, ensure_ascii=False).replace("</", "<\\/")
+    return (f'<meta name="generator" content="alignwatch {__version__}">'
+            f'<script type="application/json" id="alignwatch-metadata">{body}</script>')
+
+
+def read_html_metadata(path: str | Path) -> dict:
+    """The metadata :func:`html_metadata` wrote into an HTML file."""
+    text = Path(path).read_text("utf-8")
+    m = re.search(r'<script type="application/json" id="alignwatch-metadata">(.*?)</script>', text, re.S)
+    return json.loads(m.group(1)) if m else {}
 
 
 def add_caption(fig: go.Figure, text: str, width: int = 150, *, yshift: int = -60) -> go.Figure:

@@ -21,11 +21,42 @@ def _colour(a: str, b: str, focus: str) -> str:
     return PALETTE.get(other, "#444")
 
 
+def _pairs(idx: pd.DataFrame) -> list[tuple[str, str]]:
+    """The dyads in the order their rows come (the caller's order: focus first), not sorted."""
+    return list(dict.fromkeys(zip(idx["a"], idx["b"])))
+
+
+def _periods_of(periods: dict, a: str, b: str):
+    p = periods.get((a, b))
+    return periods.get((b, a)) if p is None else p
+
+
+def label_rows(per: pd.DataFrame, span: tuple[int, int], width_px: float = 1000, char_px: float = 6.5) -> list[int]:
+    """A text row (0 = top) for each period's label so that no two labels overprint: a label goes on the first row
+    where it starts after the previous label there ends (label widths estimated from their characters)."""
+    px_per_year = width_px / max(1, span[1] - span[0] + 1)
+    ends: list[float] = []
+    rows = []
+    for r in per.itertuples():
+        x0 = r.start - 0.5
+        x1 = x0 + (len(str(r.label)) * char_px + 8) / px_per_year
+        for i, end in enumerate(ends):
+            if x0 >= end:
+                ends[i] = x1
+                rows.append(i)
+                break
+        else:
+            ends.append(x1)
+            rows.append(len(ends) - 1)
+    return rows
+
+
 def index_figure(idx: pd.DataFrame, periods: dict[tuple[str, str], pd.DataFrame], focus: str) -> go.Figure:
     """Composite index per dyad with its interval band, and period shading/labels for each dyad."""
-    pairs = list(idx.groupby(["a", "b"]).groups)
-    fig = make_subplots(rows=len(pairs), cols=1, shared_xaxes=True, vertical_spacing=0.06,
+    pairs = _pairs(idx)
+    fig = make_subplots(rows=len(pairs), cols=1, shared_xaxes=True, vertical_spacing=0.08,
                         subplot_titles=[f"{a}–{b}" for a, b in pairs])
+    span = (int(idx["year"].min()), int(idx["year"].max())) if len(idx) else (0, 1)
     for i, (a, b) in enumerate(pairs, start=1):
         d = idx[(idx.a == a) & (idx.b == b)].sort_values("year")
         c = _colour(a, b, focus)
@@ -39,12 +70,17 @@ def index_figure(idx: pd.DataFrame, periods: dict[tuple[str, str], pd.DataFrame]
                                  customdata=d[["n_families"]].to_numpy(),
                                  hovertemplate="%{x}: %{y:.2f} (families: %{customdata[0]})<extra></extra>"),
                       row=i, col=1)
-        per = periods.get((a, b))
+        per = _periods_of(periods, a, b)
         if per is not None and len(per):
-            for r in per.itertuples():
+            per = per.sort_values("start")
+            yref = "y domain" if i == 1 else f"y{i} domain"
+            for r, line in zip(per.itertuples(), label_rows(per, span)):
                 fig.add_vrect(x0=r.start - 0.5, x1=r.end + 0.5, fillcolor=LABEL_COLOURS.get(r.label, "rgba(0,0,0,0)"),
-                              line_width=0, row=i, col=1, annotation_text=r.label,
-                              annotation_position="top left", annotation_font_size=10)
+                              line_width=0, row=i, col=1)
+                fig.add_annotation(x=r.start - 0.5, y=1, xref="x" if i == 1 else f"x{i}", yref=yref,
+                                   xanchor="left", yanchor="top", yshift=-2 - 13 * line, text=r.label,
+                                   showarrow=False, font=dict(size=10, color="#333"),
+                                   hovertext=f"{r.label}: {r.start}–{r.end}")
         fig.add_hline(y=0, line=dict(color="#999", dash="dot", width=1), row=i, col=1)
     fig.update_layout(height=260 * len(pairs) + 140, title="Alignment index with periods", showlegend=False)
     return add_caption(fig, CAPTION, yshift=-40)
@@ -54,8 +90,8 @@ def domains_figure(idx: pd.DataFrame, focus: str) -> go.Figure:
     """Political and economic sub-indices side by side: where they part, the 'deep alignment' pattern shows."""
     fig = make_subplots(rows=1, cols=2, subplot_titles=["Political sub-index", "Economic sub-index"],
                         shared_yaxes=True)
-    for (a, b), d in idx.groupby(["a", "b"]):
-        d = d.sort_values("year")
+    for a, b in _pairs(idx):
+        d = idx[(idx.a == a) & (idx.b == b)].sort_values("year")
         c = _colour(a, b, focus)
         for col, dom in ((1, "political"), (2, "economic")):
             if dom not in d:

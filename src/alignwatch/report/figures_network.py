@@ -7,7 +7,6 @@ the hooks ``report/build.py`` calls with its Context. Every figure cites its sou
 from __future__ import annotations
 
 import html
-import textwrap
 
 import numpy as np
 import pandas as pd
@@ -16,6 +15,7 @@ from plotly.subplots import make_subplots
 
 from .. import network as nw
 from .. import redlines as rl
+from .figure_common import add_caption
 
 UNGA_CAPTION = ("Source: UN General Assembly roll calls (Voeten, Strezhnev & Bailey, Harvard Dataverse; to early "
                 "2020) and the 2025 GA votes (UN Digital Library). Agreement = share of identical votes "
@@ -34,16 +34,9 @@ KIND_SYMBOL = {"nuclear_test": "star", "icbm_test": "triangle-up", "irbm_test": 
                "satellite_launch": "circle", "missile_test": "diamond-tall", "veto": "x", "treaty": "square"}
 
 
-def _caption(fig: go.Figure, text: str, width: int = 160) -> go.Figure:
-    lines = textwrap.wrap(text, width)
-    fig.add_annotation(text="<br>".join(lines), xref="paper", yref="paper", x=0, y=0, yshift=-50, xanchor="left",
-                       yanchor="top", showarrow=False, align="left", font=dict(size=10, color="#404040"))
-    fig.update_layout(margin=dict(b=70 + 14 * len(lines), t=70))
-    return fig
-
-
 def _bloc_of(ctx) -> list[str]:
-    return sorted(set(nw.DEFAULT_BLOC) | {ctx.focus} | set(ctx.partners))
+    """The report's states first, in their order, then the rest of the default bloc."""
+    return list(dict.fromkeys([ctx.focus, *ctx.partners, *nw.DEFAULT_BLOC]))
 
 
 # ------------------------------------------------------------------------------------------------ network
@@ -56,22 +49,30 @@ def cohesion_figure(coh: pd.DataFrame, bloc: list[str]) -> go.Figure:
                                     ("within_min", "within the bloc (least aligned pair)", "#c00000", "dot"),
                                     ("to_rest", "bloc members with all other states", "#1f4e79", "solid"),
                                     ("all_dyads", "all dyads (baseline)", "#7f7f7f", "dash")):
-        fig.add_trace(go.Scatter(x=coh["year"], y=coh[col], name=name, mode="lines",
-                                 line=dict(color=colour, dash=dash), connectgaps=False,
+        # markers too: a year between two gaps (2025 after the 2020-2024 gap) is a point, and a line alone hides it
+        fig.add_trace(go.Scatter(x=coh["year"], y=coh[col], name=name, mode="lines+markers",
+                                 line=dict(color=colour, dash=dash), marker=dict(size=4), connectgaps=False,
                                  hovertemplate="%{x}: %{y:.3f}<extra>" + name + "</extra>"))
     fig.update_layout(title=f"UNGA cohesion of the bloc {', '.join(bloc)}", yaxis_title="agreement (share identical)",
-                      height=430, legend=dict(orientation="h", y=1.08))
-    return _caption(fig, UNGA_CAPTION)
+                      height=430, legend=dict(orientation="h", y=1.08), yaxis=dict(range=[0, 1.02]))
+    return add_caption(fig, UNGA_CAPTION, 160, yshift=-50)
 
 
-def members_figure(mem: pd.DataFrame) -> go.Figure:
-    """Each member's mean agreement with the rest of the bloc (heatmap, member x year): who drifts."""
+def members_figure(mem: pd.DataFrame, bloc: list[str] | None = None) -> go.Figure:
+    """Each member's mean agreement with the rest of the bloc (heatmap, member x year): who drifts. Rows follow
+    ``bloc`` (the order given), first at the top."""
     m = mem.pivot_table(index="iso3", columns="year", values="with_bloc")
-    fig = go.Figure(go.Heatmap(z=m.to_numpy(), x=m.columns, y=m.index, colorscale="RdBu", zmid=float(np.nanmedian(m)),
-                               colorbar=dict(title="agreement"),
+    order = list(dict.fromkeys(list(bloc or []) + list(mem["iso3"])))
+    m = m.reindex(index=[s for s in order if s in m.index])
+    if len(m.columns):  # every year a column: years without roll calls (2020-2024) stay blank, not stretched over
+        m = m.reindex(columns=range(int(min(m.columns)), int(max(m.columns)) + 1))
+    fig = go.Figure(go.Heatmap(z=m.to_numpy(), x=list(m.columns), y=list(m.index), colorscale="Blues", zmin=0,
+                               zmax=1, colorbar=dict(title="agreement<br>(share)"), hoverongaps=False,
                                hovertemplate="%{y} %{x}: %{z:.3f}<extra></extra>"))
-    fig.update_layout(title="Each member's mean agreement with the other bloc members", height=120 + 26 * len(m))
-    return _caption(fig, UNGA_CAPTION)
+    fig.update_layout(title="Each member's mean agreement with the other bloc members (blank: no score)",
+                      height=160 + 26 * len(m), yaxis=dict(autorange="reversed", type="category"),
+                      plot_bgcolor="#ffffff")
+    return add_caption(fig, UNGA_CAPTION, 160, yshift=-50)
 
 
 def network_figure(panel: pd.DataFrame, comm: pd.DataFrame, years: list[int], bloc: list[str], focus: str,
@@ -113,7 +114,8 @@ def network_figure(panel: pd.DataFrame, comm: pd.DataFrame, years: list[int], bl
     fig.update_layout(title=f"UNGA agreement network: colour = community (Louvain on excess agreement); labels = "
                             f"bloc; black ring = in {focus}'s community; grey lines = {focus}'s {top} closest",
                       height=520, title_font_size=13)
-    return _caption(fig, UNGA_CAPTION + " Position: classical multidimensional scaling of 1 - agreement.")
+    return add_caption(fig, UNGA_CAPTION + " Position: classical multidimensional scaling of 1 - agreement.", 160,
+                       yshift=-50)
 
 
 def _network_years(panel: pd.DataFrame, focus: str) -> list[int]:
@@ -138,7 +140,7 @@ def bloc_section(ctx) -> str:
     parts = [f"<p>Bloc: {html.escape(', '.join(bloc))} (default bloc plus the report's states). Measure: UNGA "
              "identical-vote share. The bloc is cohesive in a year when its within-bloc agreement stands above the "
              "agreement of its members with everyone else (the gap).</p>",
-             fig_html(cohesion_figure(r["cohesion"], bloc)), fig_html(members_figure(r["members"]))]
+             fig_html(cohesion_figure(r["cohesion"], bloc)), fig_html(members_figure(r["members"], bloc))]
     yrs = _network_years(r["panel"], ctx.focus)
     if yrs:
         parts.append(fig_html(network_figure(r["panel"], r["communities"], yrs, bloc, ctx.focus)))
@@ -186,8 +188,10 @@ def redlines_figure(resp: pd.DataFrame) -> go.Figure:
                           "<br>visits: %{customdata[3]}<extra></extra>"))
     fig.update_layout(title="Red lines: each patron's Security Council response within 12 months of a trigger "
                             "(star nuclear test, triangle ICBM, x veto, square treaty)", height=330,
-                      title_font_size=13, yaxis=dict(type="category"), legend=dict(orientation="h", y=-0.25))
-    return _caption(fig, REDLINES_CAPTION)
+                      title_font_size=13, legend=dict(orientation="h", y=-0.25),
+                      yaxis=dict(type="category", categoryorder="array", autorange="reversed",
+                                 categoryarray=list(dict.fromkeys(resp["patron"]))))  # patrons as given, top down
+    return add_caption(fig, REDLINES_CAPTION, 160, yshift=-50)  # moves the bottom legend aside
 
 
 def redlines_section(ctx) -> str:

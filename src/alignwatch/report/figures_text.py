@@ -21,14 +21,16 @@ _DASHES = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot")
 
 
 def _dyads(dyads) -> list[tuple[str, str]]:
-    out = []
+    """The dyads as given (the user's order, shown in labels); one entry per unordered pair."""
+    out = {}
     for d in dyads:
         if isinstance(d, str):
             d = d.replace("–", "-").split("-")
         if len(d) != 2 or d[0] == d[1]:
             raise UsageError(f"a dyad is two different states, not {d!r}", hint="e.g. [('PRK', 'CHN')] or 'PRK-CHN'")
-        out.append(tuple(sorted((str(d[0]).upper(), str(d[1]).upper()))))
-    return list(dict.fromkeys(out))
+        pair = (str(d[0]).upper(), str(d[1]).upper())
+        out.setdefault(tuple(sorted(pair)), pair)
+    return list(out.values())
 
 
 def fig_speech_similarity(df: pd.DataFrame, dyads=None, *, value: str = "similarity") -> go.Figure:
@@ -42,7 +44,8 @@ def fig_speech_similarity(df: pd.DataFrame, dyads=None, *, value: str = "similar
     pairs = _dyads(dyads) if dyads is not None else list(df[["a", "b"]].drop_duplicates().itertuples(index=False))
     fig = go.Figure()
     for i, (a, b) in enumerate(pairs):
-        d = df[(df["a"] == a) & (df["b"] == b)].sort_values("year")
+        lo, hi = sorted((a, b))  # rows hold the dyad as a < b; the label keeps the given order
+        d = df[(df["a"] == lo) & (df["b"] == hi)].sort_values("year")
         if d.empty:
             continue
         terms = d["shared_terms"].astype(object).where(d["shared_terms"].notna(), "")

@@ -50,11 +50,14 @@ def _context(fig: go.Figure, a: str, b: str, years: pd.Series, **kw) -> None:
     if "PRK" not in (a, b) or years.empty:
         return
     lo, hi = int(years.min()), int(years.max())
+    shift = 0  # each label below the previous one: bands three years apart would otherwise overprint
     for x0, x1, label in (SANCTIONS_2017, COVID_CLOSURE):
         if x0 <= hi and x1 >= lo:
-            fig.add_vrect(x0=x0 - 0.5, x1=x1 - 0.5, fillcolor="#f4b183", opacity=0.18, line_width=0,
-                          annotation_text=label, annotation_position="top left",
-                          annotation_font_size=10, **kw)
+            fig.add_vrect(x0=x0 - 0.5, x1=x1 - 0.5, fillcolor="#f4b183", opacity=0.18, line_width=0, **kw)
+            fig.add_annotation(x=x0 - 0.5, y=1, xref="x", yref="paper", xanchor="left", yanchor="top",
+                               yshift=-2 - shift, text=label, showarrow=False, align="left",
+                               font=dict(size=10, color="#7f3f00"), bgcolor="rgba(255,255,255,0.75)")
+            shift += 14 * (label.count("<br>") + 1) + 4
 
 
 def _gaps(fig: go.Figure, years_with_data: pd.Series, last: int) -> list[int]:

@@ -8,12 +8,14 @@ import plotly.graph_objects as go
 
 from ..measures import idealpoints as ip
 from ..warehouse import Warehouse
+from .figure_common import add_caption
 
 
 def idealpoint_table(wh: Warehouse, states: list[str], years, source: str, use_cache: bool = True) -> pd.DataFrame:
     """Wide table: year, one column per state (ideal point), its standard error, and the year's median state."""
     allp = ip.points(wh, source, None, years, use_cache)
     med = allp.groupby("year")["ideal"].median().rename("median")
+    states = list(dict.fromkeys(states))  # a state named twice (USA as partner and as anchor) is one column
     p = allp[allp["iso3"].isin(states)]
     wide = p.pivot(index="year", columns="iso3", values="ideal").reindex(columns=states)
     se = p.pivot(index="year", columns="iso3", values="se").reindex(columns=states).add_suffix("_se")
@@ -23,6 +25,7 @@ def idealpoint_table(wh: Warehouse, states: list[str], years, source: str, use_c
 def fig_idealpoints(df: pd.DataFrame, states: list[str], source: str) -> go.Figure:
     """Lines with 95% bands (±1.96 se) and the median state, citing its source."""
 
+    states = list(dict.fromkeys(states))
     fig = go.Figure()
     palette = ["#d62728", "#1f77b4", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf"]
     for i, s in enumerate(states):
@@ -45,12 +48,10 @@ def fig_idealpoints(df: pd.DataFrame, states: list[str], source: str) -> go.Figu
               "sessions; 2020-2023 have no roll calls")
     fig.update_layout(
         title="UN General Assembly ideal points (higher = closer to the US position), 95% bands",
-        xaxis_title="year (session)", yaxis_title="ideal point", template="plotly_white",
-        margin={"b": 110},
-        annotations=[{"text": "Source: " + cite, "xref": "paper", "yref": "paper", "x": 0, "y": -0.2,
-                      "showarrow": False, "align": "left", "font": {"size": 10}}],
+        xaxis_title="year (session)", yaxis_title="ideal point", template="plotly_white", height=560,
     )
-    return fig
+    # the caption goes below the axis title (a fixed paper position overlapped it at some heights)
+    return add_caption(fig, "Source: " + cite, yshift=-60)
 
 
 def idealpoints_figure(wh: Warehouse, states: list[str], source: str = "voeten") -> go.Figure:

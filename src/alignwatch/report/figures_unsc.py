@@ -126,6 +126,10 @@ def unsc_timeline_figure(wh: Warehouse, topic: str = "DPRK") -> go.Figure:
     return fig_unsc_timeline(t, cov, topic="the DPRK" if iso == "PRK" else topic)
 
 
+LABEL_CHARS = 34  # characters of a treaty label on the figure
+LABEL_GAP = 3  # years between two rotated labels that do not touch
+
+
 def fig_treaties(d: pd.DataFrame, a: str, b: str) -> go.Figure:
     """Step lines of treaty strength per year: the headline (ATOP to 2018, curated spells after), the ATOP and COW
     readings separately, and dated treaty events as markers with their text."""
@@ -149,11 +153,21 @@ def fig_treaties(d: pd.DataFrame, a: str, b: str) -> go.Figure:
                              name="treaty event", marker=dict(symbol="triangle-down", size=11, color="#c00000"),
                              hovertext=["<br>".join(textwrap.wrap(t, 80)) for t in ev["treaty_events"]],
                              hoverinfo="text"))
+    labels: list[list] = []  # [year, y, texts]: events less than LABEL_GAP years apart share one label
     for r in ev.itertuples(index=False):
-        short = r.treaty_events.split("; ")[0]
-        fig.add_annotation(x=r.year, y=float(r.strength) + 0.25 if pd.notna(r.strength) else 0.25, text=short,
-                           textangle=-60, showarrow=False, yanchor="bottom", font=dict(size=9, color="#404040"))
-    fig.update_yaxes(range=[-0.3, 4.6], tickvals=[0, 1, 2, 3],
+        y = float(r.strength) + 0.35 if pd.notna(r.strength) else 0.35
+        if labels and r.year - labels[-1][0] < LABEL_GAP:
+            labels[-1][2].append(r.treaty_events)
+        else:
+            labels.append([r.year, y, [r.treaty_events]])
+    for year, y, texts in labels:
+        # short labels (the full text is in the marker's hover) inside the plot's headroom: long rotated labels
+        # ran out of the figure and were cut
+        short = textwrap.shorten(texts[0].split("; ")[0], width=LABEL_CHARS, placeholder="…")
+        short += f" (+{len(texts) - 1})" if len(texts) > 1 else ""
+        fig.add_annotation(x=year, y=y, text=short, textangle=-50, showarrow=False, xanchor="left", yanchor="bottom",
+                           font=dict(size=9, color="#404040"), hovertext="<br>".join(texts))
+    fig.update_yaxes(range=[-0.3, 6.2], tickvals=[0, 1, 2, 3],
                      ticktext=[f"{k} {v}" for k, v in tr.STRENGTH_LABELS.items()], title="treaty strength")
     fig.update_xaxes(title="year")
     fig.update_layout(template="plotly_white", height=620, title=f"Treaty strength {a}-{b} per year",
@@ -168,4 +182,4 @@ def fig_treaties(d: pd.DataFrame, a: str, b: str) -> go.Figure:
 def treaty_figure(wh: Warehouse, a: str, b: str, years: tuple[int, int] | None = None) -> go.Figure:
     lo, hi = min(a, b), max(a, b)
     d = tr.dyad_years(wh, [a, b], years)
-    return fig_treaties(d[(d["a"] == lo) & (d["b"] == hi)], lo, hi)
+    return fig_treaties(d[(d["a"] == lo) & (d["b"] == hi)], a, b)  # rows a < b; the title as given
