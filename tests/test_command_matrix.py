@@ -239,7 +239,7 @@ def test_dashboard_views_follow_the_users_order(real_wh):
     from alignwatch.dashboard.data import Data, View
     from alignwatch.errors import AlignwatchError
 
-    d = Data(real_wh.path, write_cache=False, replicates=0)
+    d = Data(real_wh.path, replicates=0)
     try:
         for states in ("CHN,PRK", "KOR,USA,JPN", "YUG,SUN,DDR"):
             view = View(tuple(codes(states)), (1991, 2025))
@@ -327,6 +327,10 @@ def test_cli_constants_match_their_modules():
     from alignwatch.measures import positions as pos
 
     assert (cmd.DEFAULT_LIVE_YEARS, cmd.SEP) == (pos.DEFAULT_LIVE_YEARS, pos.SEP)
+    from alignwatch import similarity as sim
+    from alignwatch.commands import similarity as sim_cmd
+
+    assert (sim_cmd.MEASURES, sim_cmd.DISTANCES) == (sim.MEASURES, sim.DISTANCES)
 
 
 def test_cli_import_loads_no_heavy_library():

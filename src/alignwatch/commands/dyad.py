@@ -110,6 +110,9 @@ def all_table(wh: Warehouse, a: str, b: str, years, notes: list[str]) -> pd.Data
             frames.append(pd.DataFrame({f"{fam.name}.score": pd.Series(dtype="Float64")},
                                        index=pd.Index([], name="year")))
             continue
+        if "headline" in df.columns:  # a family with several series a year (trade): its headline row per year
+            df = df[df["headline"].fillna(False).astype(bool)].drop(columns="headline")
+        df = df.drop_duplicates("year")
         sources.extend(s for s in df.attrs.get("sources", []) if s not in sources)
         detail = [c for c in df.columns if c not in ("year", "score", "source")][:ALL_DETAIL]
         part = df[["year", "score"] + detail].rename(columns={c: f"{fam.name}.{c}" for c in ["score"] + detail})

@@ -3,15 +3,22 @@
 from __future__ import annotations
 
 import enum
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import pandas as pd
 import typer
 
-from .. import similarity as sim
 from ..errors import UsageError
-from ..warehouse import Warehouse
 from ._common import DbOption, Format, FormatOption, emit, state_code, year_range
+from ._common import open_warehouse as Warehouse
+
+if TYPE_CHECKING:  # imported where used: `alignwatch --help` must not load numpy or pandas
+    import pandas as pd
+
+    from .. import similarity as sim
+
+# the choices of alignwatch.similarity (a test checks they are the same), kept here so the CLI starts light
+MEASURES = ("s", "kappa", "pi", "taub", "a", "agree", "voeten")
+DISTANCES = ("abs", "squared", "nominal")
 
 
 def _choices(name: str, values) -> type[enum.Enum]:
@@ -20,8 +27,8 @@ def _choices(name: str, values) -> type[enum.Enum]:
 
 
 Portfolio = _choices("Portfolio", ("alliances", "igo", "unga"))
-Measure = _choices("Measure", sim.MEASURES)
-Distance = _choices("Distance", sim.DISTANCES)
+Measure = _choices("Measure", MEASURES)
+Distance = _choices("Distance", DISTANCES)
 Weights = _choices("Weights", ("none", "capabilities"))
 AllianceSource = _choices("AllianceSource", ("atop", "cow"))
 
@@ -44,6 +51,8 @@ _CITES = {
 def portfolio_table(wh: Warehouse, codes: list[str], years: tuple[int, int] | None, portfolio: str, measure: str,
                     distance: str | None, weights: str, source: str) -> tuple[pd.DataFrame, sim.Spec]:
     """Rows for every pair of ``codes`` in the order typed (a = the earlier state), one per year."""
+    from .. import similarity as sim
+
     if portfolio == "unga":
         from ..measures import _vote_portfolio as vp
 
@@ -117,6 +126,8 @@ def similarity(
     yrs = year_range(first, last)
     dist = distance.value if distance is not None else None
     measure = measure or (Measure.kappa if portfolio == Portfolio.igo else Measure.s)
+    from .. import similarity as sim
+
     sim.spec(measure.value, dist)  # validate before opening the warehouse
     if measure == Measure.taub and weights != Weights.none:
         raise UsageError("Kendall's tau-b has no weighted form", hint="drop --weights for tau-b")
