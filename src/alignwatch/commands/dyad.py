@@ -13,8 +13,10 @@ from ..warehouse import Warehouse
 from ._common import DbOption, Format, FormatOption, emit, state_code, year_range
 
 
-def dyad_table(wh: Warehouse, a: str, b: str, measure: str, years: tuple[int, int] | None) -> pd.DataFrame:
-    """The year rows of one family (or all, side by side with coverage) for the pair ``a``–``b``."""
+def dyad_table(wh: Warehouse, a: str, b: str, measure: str, years: tuple[int, int] | None,
+               **options) -> pd.DataFrame:
+    """The year rows of one family (or all, side by side with coverage) for the pair ``a``–``b``; ``options`` go to
+    the family (``series`` and ``topic`` of ``unga``)."""
     lo_hi = (min(a, b), max(a, b))
     if measure == "all":
         frames = []
@@ -36,7 +38,7 @@ def dyad_table(wh: Warehouse, a: str, b: str, measure: str, years: tuple[int, in
         out["families_covered"] = out[score_cols].notna().sum(axis=1)
         return out
     fam = get(measure)
-    df = fam.dyad_years(wh, [a, b], years)
+    df = fam.dyad_years(wh, [a, b], years, **options)
     df = df[(df.a == lo_hi[0]) & (df.b == lo_hi[1])]
     cols = ["year"] + [c for c in fam.columns if c in df.columns] + (["score"] if "score" not in fam.columns else [])
     return df[cols].sort_values("year").reset_index(drop=True)
@@ -48,6 +50,10 @@ def dyad(
     measure: Annotated[str, typer.Option("--measure", "-m", help="Measure family, or 'all'.")] = "overview",
     first: Annotated[int | None, typer.Option("--from", help="First year.")] = None,
     last: Annotated[int | None, typer.Option("--to", help="Last year.")] = None,
+    series: Annotated[str | None, typer.Option("--series", help="--measure unga: undl (default, 1946-2025) or "
+                                                                "voeten (all roll calls, to 2020).")] = None,
+    topic: Annotated[str | None, typer.Option("--topic", help="--measure unga: only roll calls on ukraine, es11 "
+                                                              "or dprk.")] = None,
     db: DbOption = None,
     fmt: FormatOption = Format.table,
 ):
@@ -55,7 +61,8 @@ def dyad(
     member (never 0).
 
     Examples: ``alignwatch dyad PRK CHN``, ``alignwatch dyad PRK RUS --measure treaties``,
-    ``alignwatch dyad "North Korea" China --measure all --from 1991``
+    ``alignwatch dyad "North Korea" China --measure all --from 1991``,
+    ``alignwatch dyad PRK RUS --measure unga --topic ukraine --from 2014``
     """
     ca, cb = state_code(a), state_code(b)
     if ca == cb:
@@ -63,8 +70,11 @@ def dyad(
     yrs = year_range(first, last)
     if measure != "all":
         get(measure)  # validate the name before opening the warehouse
+    options = {k: v for k, v in (("series", series), ("topic", topic)) if v is not None}
+    if options and measure != "unga":
+        raise UsageError("--series and --topic apply to --measure unga only")
     with Warehouse(db) as wh:
-        df = dyad_table(wh, ca, cb, measure, yrs)
+        df = dyad_table(wh, ca, cb, measure, yrs, **options)
         if measure == "overview" and yrs is None and not df.empty:
             has = df.drop(columns=["year", "score"], errors="ignore").notna().any(axis=1)
             df = df[has.cummax()]  # start at the first year any source covers the pair

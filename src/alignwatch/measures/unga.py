@@ -503,8 +503,8 @@ def dyad_years(wh: Warehouse, states: list[str] | None = None, years: tuple[int,
 def compare(wh: Warehouse, states: list[str], years: tuple[int, int] | None = None, *,
             measure: str = "agree_identical", **options) -> pd.DataFrame:
     """Both series side by side for the dyads of ``states``: per dyad-year ``n_joint`` and ``measure`` of each,
-    and ``diff`` = voeten - undl where both have a score (the effect of the roll-call set: Voeten's amendment and
-    paragraph votes, and resolutions adopted by a recorded vote that the UN DL lacks, or the reverse)."""
+    and ``diff`` = voeten - undl where both rest on at least :data:`MIN_JOINT` joint votes (the effect of the
+    roll-call set: Voeten's amendment and paragraph votes, and recorded votes one source has and the other lacks)."""
     if measure not in MEASURES:
         raise UsageError(f"unknown measure {measure!r}", hint="choose from " + ", ".join(MEASURES))
     options.pop("series", None)
@@ -514,7 +514,8 @@ def compare(wh: Warehouse, states: list[str], years: tuple[int, int] | None = No
         parts.append(d[["a", "b", "year", "n_joint", measure]].rename(
             columns={"n_joint": f"n_{s}", measure: f"{measure}_{s}"}))
     out = parts[0].merge(parts[1], on=["a", "b", "year"], how="outer")
-    out["diff"] = out[f"{measure}_voeten"] - out[f"{measure}_undl"]
+    enough = (out["n_undl"].fillna(0) >= MIN_JOINT) & (out["n_voeten"].fillna(0) >= MIN_JOINT)
+    out["diff"] = (out[f"{measure}_voeten"] - out[f"{measure}_undl"]).where(enough.to_numpy(bool))
     out["source"] = "undl: " + us.UNDL + "+" + us.UNDL_2025 + "; voeten: " + (
         us.RAW if options.get("absences") == "category" else us.TIDY)
     return out.sort_values(["a", "b", "year"]).reset_index(drop=True)
