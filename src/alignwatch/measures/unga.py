@@ -128,17 +128,11 @@ def _member_votes_only(votes: pd.DataFrame, items: pd.DataFrame, cat_mode: bool)
     """Drop records that no UN member cast: absences dated outside a state's membership or before its government
     held the seat (the raw table codes the PRC absent in October 1971, before the seat changed hands).
 
-    Recorded yes/abstain/no votes are kept as the data give them; a duplicate (roll call, state) is a data error.
+    Recorded yes/abstain/no votes are kept as the data give them (a duplicate (roll call, state) is a data error,
+    found year by year in :func:`compute_panel`).
     """
     from .. import states
 
-    key = np.sort(votes["item"].to_numpy(dtype=np.int64) * 4096 + votes["iso3"].cat.codes.to_numpy(dtype=np.int64))
-    same = np.flatnonzero(key[1:] == key[:-1])
-    if same.size:
-        k = int(key[same[0]])
-        dup = votes.loc[(votes["item"] == k // 4096) & (votes["iso3"].cat.codes == k % 4096)].iloc[0]
-        raise DataError("unga votes", f"two records for {dup.iso3} on roll call {dup.item}; expected one per state",
-                        column="iso3")
     if cat_mode:
         absent = (votes["cat"] == 3).to_numpy()
         if absent.any():
@@ -197,26 +191,27 @@ def measures_from_cells(cells: np.ndarray) -> dict[str, np.ndarray]:
     c = np.ascontiguousarray(cells, dtype=np.float32).reshape(k * k, -1)
     w, d2 = _weights(k)
     lin = w @ c
-    f64 = np.float64
-    n, trace, obs_d, obs_dq, noabs_n, noabs_d = (lin[r].astype(f64) for r in range(6))
     pa, pb = lin[6:6 + k], lin[6 + k:]
-    e_kappa = np.einsum("ip,ip->p", pa, d2 @ pb).astype(f64)  # = n² D_e with own marginals
     m = pa + pb
-    e_pi = np.einsum("ip,ip->p", m, d2 @ m).astype(f64)  # = 4 n² D_e with pooled marginals
-    with np.errstate(invalid="ignore", divide="ignore"):
-        has = n > 0
-        inv = np.where(has, 1.0 / np.where(has, n, 1.0), np.nan)
-        mean_d = obs_d * inv
-        out = {"n_joint": n, "agree_identical": trace * inv, "agree_voeten": 1.0 - mean_d,
-               "s_score": 1.0 - 2.0 * mean_d}
-        out["s_score_noabs"] = np.where(noabs_n > 0, 1.0 - 2.0 * noabs_d / np.where(noabs_n > 0, noabs_n, 1.0), np.nan)
-        # kappa, pi = 1 - D_o / D_e with D_o = obs_dq / n: both sides divided by n once more
-        e_kappa_n = e_kappa * inv
-        e_pi_n = e_pi * inv / 4.0
-        ok_k = e_kappa_n > 1e-9
-        ok_p = e_pi_n > 1e-9
-        out["kappa"] = np.where(ok_k, 1.0 - obs_dq / np.where(ok_k, e_kappa_n, 1.0), np.nan)
-        out["pi"] = np.where(ok_p, 1.0 - obs_dq / np.where(ok_p, e_pi_n, 1.0), np.nan)
+    chance = np.empty((2, c.shape[1]), dtype=np.float32)
+    np.einsum("ip,ip->p", pa, d2 @ pb, out=chance[0])  # = n² D_e with own marginals (kappa)
+    np.einsum("ip,ip->p", m, d2 @ m, out=chance[1])  # = 4 n² D_e with pooled marginals (pi)
+    n, trace, obs_d, obs_dq, noabs_n, noabs_d = lin[:6].astype(np.float64)
+    e_kappa, e_pi = chance.astype(np.float64)
+    has = n > 0
+
+    def ratio(num, den, ok):
+        """num / den where ok, NaN elsewhere (no division by zero, no extra temporaries)."""
+        return np.divide(num, den, out=np.full(num.shape, np.nan), where=ok)
+
+    agree = ratio(trace, n, has)
+    mean_d = ratio(obs_d, n, has)
+    ok_k, ok_p = e_kappa > 0, e_pi > 0  # both sides cast one category on every joint vote: undefined
+    dq_n = obs_dq * n
+    out = {"n_joint": n, "agree_identical": agree, "agree_voeten": 1.0 - mean_d, "s_score": 1.0 - 2.0 * mean_d,
+           # kappa, pi = 1 - D_o / D_e with D_o = obs_dq / n
+           "s_score_noabs": 1.0 - 2.0 * ratio(noabs_d, noabs_n, noabs_n > 0),
+           "kappa": 1.0 - ratio(dq_n, e_kappa, ok_k), "pi": 1.0 - ratio(4.0 * dq_n, e_pi, ok_p)}
     out["no_variation"] = has & ~ok_k
     return out
 
@@ -259,7 +254,7 @@ class _Workspace:
         the records' positions in it) and R roll calls; X Xᵀ holds every pair's joint counts. Only voting states
         enter, so the early years (55 members) cost a tenth of the late ones."""
         k, n_loc = self.k, local.size
-        m, r = k * n_loc, int(item_loc[-1]) + 1
+        m, r = k * n_loc, int(item_loc.max()) + 1
         x = self.x[: m * r].reshape(m, r)
         x.fill(0.0)
         x[cat * n_loc + s_loc, item_loc] = 1.0  # float32 counts are exact below 2**24
@@ -268,13 +263,14 @@ class _Workspace:
         cells, iu = _pair_cells(n_loc, k)
         tab = self.tab[: cells.size].reshape(cells.shape)
         np.take(g.ravel(), cells, out=tab)
-        return tab, _pair_id(local[iu[0]], local[iu[1]], n_states)
+        loc = local.astype(np.int64)
+        return tab, _pair_id(loc[iu[0]], loc[iu[1]], n_states)
 
 
 def _tables_for_year(s_loc: np.ndarray, cat: np.ndarray, item_loc: np.ndarray, local: np.ndarray, n_states: int,
                      k: int) -> tuple[np.ndarray, np.ndarray]:
     """One year's tables and pair ranks with a throw-away workspace (see :class:`_Workspace`)."""
-    tab, pid = _Workspace(local.size, k, int(item_loc[-1]) + 1).tables(s_loc, cat, item_loc, local, n_states)
+    tab, pid = _Workspace(local.size, k, int(item_loc.max()) + 1).tables(s_loc, cat, item_loc, local, n_states)
     return tab.copy(), pid
 
 
@@ -324,14 +320,23 @@ def compute_panel(votes: pd.DataFrame, items: pd.DataFrame, *, k: int, states: l
     s_idx_all = _state_index(votes["iso3"], s_pos)
     yrs_all = votes["year"].to_numpy(dtype=np.int64)
     keep = (s_idx_all >= 0) & (yrs_all >= lo) & (yrs_all <= hi)
-    # one sort by (year, roll call); then each year is a slice and its roll calls are numbered by a running count
-    item_codes = pd.factorize(votes["item"].to_numpy(dtype=np.int64), sort=True)[0].astype(np.int64)
     sel = np.flatnonzero(keep)
-    order = sel[np.argsort((yrs_all[sel] - lo) * (int(item_codes.max(initial=0)) + 1) + item_codes[sel])]
-    s_idx, yrs = s_idx_all[order], yrs_all[order]
+    # group the records by year with one O(n) radix sort; number each year's roll calls 0..R_y-1 through a small
+    # per-roll-call table (no sort of the records by roll call)
+    yi = (yrs_all[sel] - lo).astype(np.int16)
+    perm = np.argsort(yi, kind="stable")
+    order, ys = sel[perm], yi[perm]
+    item_codes, uniq = pd.factorize(votes["item"].to_numpy(dtype=np.int64))
+    code_year = np.full(len(uniq), -1, dtype=np.int64)  # -1: a roll call outside the selection
+    code_year[item_codes[sel]] = yi
+    by_year = np.lexsort((np.arange(len(uniq)), code_year))
+    first_of_year = np.searchsorted(code_year[by_year], code_year[by_year])
+    rank = np.empty(len(uniq), dtype=np.int64)
+    rank[by_year] = np.arange(len(uniq)) - first_of_year
+    s_idx = s_idx_all[order]
     cats = votes["cat"].to_numpy(dtype=np.int64)[order]
-    its = item_codes[order]
-    bounds = np.searchsorted(yrs, np.append(grid, hi + 1))
+    item_loc_all = rank[item_codes[order]]
+    bounds = np.searchsorted(ys, np.arange(grid.size + 1))
 
     member = np.ones((grid.size, n_states), dtype=bool)
     if member_years is not None and len(member_years):
@@ -340,63 +345,62 @@ def compute_panel(votes: pd.DataFrame, items: pd.DataFrame, *, k: int, states: l
         member[mm["year"].to_numpy(dtype=np.int64) - lo, s_pos.get_indexer(mm["iso3"])] = mm["member"].to_numpy(bool)
 
     # the output columns, filled year by year
-    n_joint = np.zeros(n_rows, dtype=np.int64)
+    n_joint = np.zeros(n_rows, dtype=np.int32)
     cols = {m: np.full(n_rows, np.nan) for m in MEASURES}
     no_var = np.zeros(n_rows, dtype=bool)
-    reason = np.zeros(n_rows, dtype=np.int32)  # codes into `labels` below; -1 = scored
-    # NA reasons, per state-year then per pair: no roll calls > not a member > no recorded vote > no joint vote
-    not_a = 2 + iu0
-    not_b = 2 + iu1
-    none_a = 2 + n_states + iu0
-    none_b = 2 + n_states + iu1
+    voted = np.zeros((grid.size, n_states), dtype=bool)
     to_local = np.full(n_states, -1, dtype=np.int64)
-    per_year = np.diff(bounds)
-    max_items = max((int(np.unique(its[bounds[t]:bounds[t + 1]]).size) for t in np.flatnonzero(per_year)),
-                    default=1)
-    ws = _Workspace(n_states, k, max_items)
+    ws = _Workspace(n_states, k, int(np.bincount(code_year + 1).max()) if len(uniq) else 1)
     from threadpoolctl import threadpool_limits
 
     with threadpool_limits(1, user_api="blas"):  # ~80 small products: BLAS threads only add overhead
-        for t in range(grid.size):  # one matrix product per year, never a loop over pairs
-            block = slice(t * n_pairs, (t + 1) * n_pairs)
-            if not has_items[t]:
-                continue  # reason 0: no roll calls in the data
+        for t in np.flatnonzero(np.diff(bounds)):  # one matrix product per year, never a loop over pairs
             a, b = bounds[t], bounds[t + 1]
-            voted = np.zeros(n_states, dtype=bool)
-            voted[s_idx[a:b]] = True
-            nj = n_joint[block]
-            if a < b:
-                local = np.flatnonzero(voted)
-                to_local[local] = np.arange(local.size)
-                it = its[a:b]
-                item_loc = np.concatenate([[0], np.cumsum(it[1:] != it[:-1])])
-                tab, pid = ws.tables(to_local[s_idx[a:b]], cats[a:b], item_loc, local, n_states)
-                res = measures_from_cells(tab)
-                nj[pid] = res["n_joint"]
-                for m in MEASURES:
-                    cols[m][block][pid] = res[m]
-                no_var[block][pid] = res["no_variation"]
-            status = np.where(voted, 0, np.where(member[t], 2, 1)).astype(np.int8)  # 0 ok, 1 non-member, 2 no record
-            sa, sb = status[iu0], status[iu1]
-            reason[block] = np.where(sa == 1, not_a, np.where(sb == 1, not_b, np.where(
-                sa == 2, none_a, np.where(sb == 2, none_b, np.where(nj == 0, 1, -1)))))
+            voted[t, s_idx[a:b]] = True
+            local = np.flatnonzero(voted[t])
+            to_local[local] = np.arange(local.size)
+            s_loc, it_loc = to_local[s_idx[a:b]], item_loc_all[a:b]
+            key = s_loc * (int(it_loc.max()) + 1) + it_loc
+            twice = np.bincount(key)[key] > 1
+            if twice.any():
+                dup = votes.iloc[order[a + int(np.flatnonzero(twice)[0])]]
+                raise DataError("unga votes", f"two records for {dup['iso3']} on roll call {dup['item']}; expected "
+                                "one per state", column="iso3")
+            tab, pid = ws.tables(s_loc, cats[a:b], it_loc, local, n_states)
+            rows = pid + t * n_pairs  # rows of the panel
+            res = measures_from_cells(tab)
+            n_joint[rows] = res["n_joint"]
+            for m in MEASURES:
+                cols[m][rows] = res[m]
+            no_var[rows] = res["no_variation"]
+
+    # NA reasons, per state-year then per pair: no roll calls > not a member > no recorded vote > no joint vote
+    code_type = np.int16 if 2 + 2 * n_states < 2 ** 15 else np.int32  # state and reason codes
+    status = np.where(voted, 0, np.where(member, 2, 1)).astype(np.int8)  # 0 voted, 1 not a member, 2 no record
+    sa, sb = status[:, iu0].ravel(), status[:, iu1].ravel()
+    pa_, pb_ = np.tile(iu0.astype(code_type), grid.size), np.tile(iu1.astype(code_type), grid.size)
+    reason = np.where(n_joint == 0, 1, -1).astype(code_type)  # codes into `labels`; -1 = scored
+    np.copyto(reason, pb_ + (2 + n_states), where=sb == 2)
+    np.copyto(reason, pa_ + (2 + n_states), where=sa == 2)
+    np.copyto(reason, pb_ + 2, where=sb == 1)
+    np.copyto(reason, pa_ + 2, where=sa == 1)
+    reason.reshape(grid.size, n_pairs)[~has_items] = 0
 
     labels = [_REASON_NO_ROLL_CALLS, _REASON_NO_JOINT]
     labels += [f"{c} {_not_member_text(c)}" for c in codes] + [f"{c} cast no recorded vote" for c in codes]
     # a count is only a count where votes could have been cast: no roll calls, or a non-member, is NA, never 0
     uncountable = (reason == 0) | ((reason >= 2) & (reason < 2 + n_states))
-    code_type = np.int16 if n_states < 2 ** 15 else np.int32
     out = {
-        "a": pd.Categorical.from_codes(np.tile(iu0.astype(code_type), grid.size), categories=codes, validate=False),
-        "b": pd.Categorical.from_codes(np.tile(iu1.astype(code_type), grid.size), categories=codes, validate=False),
+        "a": pd.Categorical.from_codes(pa_, categories=codes, validate=False),
+        "b": pd.Categorical.from_codes(pb_, categories=codes, validate=False),
         "year": np.repeat(grid, n_pairs),
         "n_joint": pd.arrays.IntegerArray(n_joint, uncountable),
     }
     out.update(cols)
     out["thin"] = pd.arrays.BooleanArray(n_joint < MIN_JOINT, uncountable)
     out["na_reason"] = pd.Categorical.from_codes(reason, categories=labels, validate=False)
-    out["kappa_na"] = pd.Categorical.from_codes(np.where(no_var, 0, -1).astype(np.int8),
-                                                categories=[_REASON_NO_VARIATION], validate=False)
+    out["kappa_na"] = pd.Categorical.from_codes(no_var.view(np.int8) - np.int8(1), categories=[_REASON_NO_VARIATION],
+                                                validate=False)
     out["score"] = cols["agree_identical"]
     src_cat = pd.Categorical(votes["source"])
     n_src = max(len(src_cat.categories), 1)

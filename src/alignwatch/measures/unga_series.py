@@ -114,14 +114,22 @@ SELECT id_record::BIGINT AS item, any_value(resolution_symbol) AS symbol, any_va
        any_value(session)::SMALLINT AS session, any_value(title) AS title, 'undl_ga_votes' AS source
 FROM undl_ga_votes GROUP BY 1
 """
-_UNDL_ITEMS_2025_SQL = f"""
-WITH {_G25},
-d AS ({_UNDL_ITEMS_SQL})
+# the same without symbol and title, for a panel that needs only dates (strings are most of the cost)
+_UNDL_DATES_SQL = """
+SELECT id_record::BIGINT AS item, NULL::VARCHAR AS symbol, min(vote_date) AS date, min(session)::SMALLINT AS session,
+       NULL::VARCHAR AS title, 'undl_ga_votes' AS source
+FROM undl_ga_votes GROUP BY 1
+"""
+_ITEMS_2025 = """
+WITH {g25},
+d AS ({undl})
 SELECT d.item, coalesce(g25.resolution, d.symbol) AS symbol, d.date, d.session, d.title, d.source
 FROM d LEFT JOIN g25 ON g25.item = d.item
 UNION ALL
 SELECT item, resolution, date, NULL, title, 'unga_votes_2025' FROM g25 WHERE item NOT IN (SELECT item FROM known)
 """
+_UNDL_ITEMS_2025_SQL = _ITEMS_2025.format(g25=_G25, undl=_UNDL_ITEMS_SQL)
+_UNDL_DATES_2025_SQL = _ITEMS_2025.format(g25=_G25, undl=_UNDL_DATES_SQL)
 _VOETEN_ITEMS_SQL = """
 SELECT r.rcid::BIGINT AS item, r.unres AS symbol, r.date, r.session::SMALLINT AS session,
        coalesce(r.short, '') || CASE WHEN r.descr IS NULL THEN '' ELSE ' | ' || r.descr END AS title,
@@ -130,11 +138,12 @@ FROM unga_roll_calls r WHERE r.date IS NOT NULL
 """
 
 
-def items(wh: Warehouse, series: str) -> pd.DataFrame:
+def items(wh: Warehouse, series: str, *, text: bool = True) -> pd.DataFrame:
     """Every roll call of a series: item, symbol, date, session, title, source (and ``important`` for voeten).
 
     undl: a 2025 record in both files keeps its UN DL id and rows but takes the 3DL symbol (the UN DL file has a
-    provisional 'A/RES/79/XX'); 3DL records the UN DL file lacks are added with ``source`` = unga_votes_2025."""
+    provisional 'A/RES/79/XX'); 3DL records the UN DL file lacks are added with ``source`` = unga_votes_2025.
+    ``text=False`` leaves the UN DL symbols and titles NA (a panel without a topic needs only the dates)."""
     from ..sources.unga_recent import ga_session
 
     check_series(series)
@@ -143,7 +152,10 @@ def items(wh: Warehouse, series: str) -> pd.DataFrame:
         it = wh.query(_VOETEN_ITEMS_SQL)
     else:
         wh.require(UNDL)
-        it = wh.query(_UNDL_ITEMS_2025_SQL if wh.has(UNDL_2025) else _UNDL_ITEMS_SQL)
+        with_2025 = wh.has(UNDL_2025)
+        sql = {(True, True): _UNDL_ITEMS_2025_SQL, (True, False): _UNDL_ITEMS_SQL,
+               (False, True): _UNDL_DATES_2025_SQL, (False, False): _UNDL_DATES_SQL}[(text, with_2025)]
+        it = wh.query(sql)
     it["date"] = pd.to_datetime(it["date"])
     miss = it["session"].isna().to_numpy()
     if miss.any():  # 3DL records: the session from the symbol or the date
@@ -253,7 +265,7 @@ def load(wh: Warehouse, series: str, *, absences: str = "missing", issue: str | 
     year of the series whatever the filter, so a filtered panel still shows the years it cannot score.
     """
     cat_mode = absences == "category"
-    all_items = with_year(items(wh, series), year_basis)
+    all_items = with_year(items(wh, series, text=topic is not None), year_basis)
     sel = selection(wh, series, issue=issue, important=important, topic=topic, absences=absences,
                     all_items=all_items)
     span = (int(all_items["year"].min()), int(all_items["year"].max())) if len(all_items) else (0, -1)
