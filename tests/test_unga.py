@@ -359,7 +359,8 @@ def test_undl_2025_takes_the_3dl_records_matched_on_record_id(tiny_wh):
     # plus two records the UN DL lacks (one without a usable link)
     rows = [(4082671, "A/RES/79/XX", "2025-05-27", k, v) for k, v in {"PRK": "Y", "RUS": "Y", "AFG": "X"}.items()]
     extra = [("A/RES/79/290", "2025-05-27", 4082671, k, v) for k, v in {"PRK": "yes", "RUS": "yes"}.items()]
-    extra += [("A/RES/ES-11/9", "2025-12-03", 4094643, k, v) for k, v in {"PRK": "no", "RUS": "no", "AFG": None}.items()]
+    extra += [("A/RES/ES-11/9", "2025-12-03", 4094643, k, v)
+              for k, v in {"PRK": "no", "RUS": "no", "AFG": None}.items()]
     extra += [("A/RES/80/1", "2025-10-01", None, k, v) for k, v in {"PRK": "abstain", "RUS": "no"}.items()]
     wh = _undl_wh(tiny_wh, rows, extra)
     it = us.items(wh, "undl").set_index("item")
