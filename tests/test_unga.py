@@ -442,6 +442,24 @@ def test_compare_shows_both_series_and_their_difference(tiny_wh):
     assert c.loc[2019, "diff"] == pytest.approx(12 / 13 - 1.0)
 
 
+def test_figures_show_both_series_and_the_es11_votes(tiny_wh):
+    from alignwatch.report import figures_unga as fu
+
+    rc = _roll_calls({i: ("2019-10-01", 74, 0) for i in range(1, 13)})
+    tidy = [(i, s, "yes") for i in range(1, 13) for s in ("PRK", "RUS")]
+    rows = [(500 + i, f"A/RES/74/{i}", "2019-10-01", s, "Y") for i in range(12) for s in ("PRK", "RUS")]
+    rows += _undl_rows()
+    wh = tiny_wh(undl_ga_votes=_undl(rows), unga_votes=_votes(tidy), unga_roll_calls=rc, unga_issues=_issues())
+    fig = fu.agreement_figure(wh, ["PRK", "RUS"])
+    names = [t.name for t in fig.data]
+    assert names[:2] == ["PRK–RUS (undl)", "PRK–RUS (voeten)"] and any("voeten − undl" in (n or "") for n in names)
+    assert "never spliced" in fig.layout.annotations[0].text
+    grid = fu.topic_votes_table(wh, ["PRK", "CHN", "USA"])
+    assert grid.loc["CHN"].tolist() == ["abstain", "no"] and list(grid.columns) == ["A/RES/ES-11/1", "A/RES/ES-11/3"]
+    heat = fu.ukraine_votes_figure(wh, ["PRK", "CHN", "USA"])
+    assert heat.data[0].type == "heatmap" and "ES-11/3" in heat.data[0].x[1]
+
+
 def test_group_cohesion_counts_only_votes_every_member_cast(tiny_wh):
     wh = _undl_wh(tiny_wh, _undl_rows())
     g = unga.group_cohesion(wh, ["CHN", "PRK", "RUS"]).set_index("year")

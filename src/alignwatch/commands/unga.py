@@ -180,7 +180,8 @@ def idealpoints(
     caption = (caption + ". " if caption else "") + (
         "Source: Voeten's published ideal points ('fp' series), se from the 5-95% posterior quantiles."
         if source == Source.voeten else
-        "Source: alignwatch dynamic IRT on unga_votes + unga_votes_2025; se = variational posterior sd "
+        "Source: alignwatch dynamic IRT on unga_votes (to 14 Jan 2020), then undl_ga_votes + unga_votes_2025 (UN "
+        "Digital Library); se = variational posterior sd "
         "(understates uncertainty).")
     if plot is not None:
         caption += f" Figure: {plot}"

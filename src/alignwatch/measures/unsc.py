@@ -564,10 +564,15 @@ STRINGENCY_LABELS = {0: "none/other", 1: "condemnation/demands", 2: "arms and WM
 def unsc_timeline(wh: Warehouse, topic: str = "DPRK", *, data: UnscData | None = None) -> pd.DataFrame:
     """Every Council text on a topic, oldest first. For the DPRK also: ``poe`` (Panel of Experts established /
     renewed / renewal vetoed), ``stringency`` (0-5) with label, reason and source, and ``regime_stringency`` (the
-    highest code among adopted DPRK-specific texts so far: the level of the sanctions regime in force)."""
+    highest code among adopted DPRK-specific texts so far: the level of the sanctions regime in force).
+
+    The DPRK timeline starts in 1991, with the curated chronology and the DPRK's UN membership: the Korean War
+    texts of 1950 (82-85, on "aggression upon the Republic of Korea") are not Council action on a member state and
+    stay with ``unsc_texts``."""
     t = unsc_texts(wh, topic, data=data)
     if topic_pattern(topic)[0] != "PRK":
         return t
+    t = t[t["year"] >= CHRONOLOGY_FIRST_YEAR].reset_index(drop=True)
     s = stringency_codes().set_index("symbol")
     for col, src in (("stringency_label", "label"), ("poe", "poe"), ("scope", "scope"),
                      ("stringency_reason", "reason"), ("stringency_source", "source")):
