@@ -7,7 +7,7 @@
 2. Our dynamic ideal points for every year: seconds, iterations, and the correlation per year with Voeten's
    published series.
 
-Run: ``python benchmarks/bench_unga.py --db PATH`` (targets: both panels together < 1.0 s and >= 10x the self-join
+Run: ``python benchmarks/bench_unga.py --db PATH`` (targets: both panels together < 1.0 s and >= 10x the self-joins
 in CPU time; peak RSS < 2 GB; ideal points < 60 s on 2 cores). CPU time is the robust figure on a shared machine:
 wall time there measures the neighbours as much as the code.
 """
