@@ -152,6 +152,34 @@ def test_compare_with_voeten():
     assert c.r.tolist() == pytest.approx([1.0, -1.0]) and c.n_states.tolist() == [4, 4]
 
 
+def test_votes_continue_with_the_un_digital_library_after_voeten(tiny_wh):
+    """Voeten's roll calls to their last date, then the UN DL's adopted resolutions (no vote counted twice)."""
+    rc = pd.DataFrame({"rcid": [1, 2], "session": [74, 74], "date": pd.to_datetime(["2019-10-01", "2020-01-14"]),
+                       "amend": 0, "para": 0, "descr": ["a resolution on one thing", "another resolution text"]})
+    tidy = pd.DataFrame({"rcid": [1, 1, 2, 2], "iso3": ["PRK", "USA"] * 2, "vote": ["no", "yes", "abstain", "yes"]})
+    undl = pd.DataFrame({"id_record": [7, 7, 8, 8, 9, 9], "iso3": ["PRK", "USA"] * 3,
+                         "vote": ["N", "Y", "Y", "X", "A", "N"],
+                         "resolution_symbol": ["A/RES/74/1"] * 2 + ["A/RES/75/1"] * 2 + ["A/RES/ES-11/1"] * 2,
+                         "vote_date": pd.to_datetime(["2019-10-01"] * 2 + ["2020-12-01"] * 2 + ["2022-03-02"] * 2).date,
+                         "session": [74, 74, 75, 75, 76, 76], "title": "t", "meeting_record": "m"})
+    undl["year"] = pd.to_datetime(undl["vote_date"]).dt.year
+    wh = tiny_wh(unga_votes=tidy, unga_roll_calls=rc, undl_ga_votes=undl)
+    v = ip.load_votes(wh, bridge=False).sort_values(["year", "item", "state"])
+    assert len(v) == 4 + 3  # record 7 (2019) is Voeten's era: not read twice; X is not a vote
+    late = v[v["item"] >= ip.UNDL_ITEM_OFFSET]
+    assert late["year"].tolist() == [2020, 2021, 2021] and late["y"].tolist() == [2, 1, 0]  # yes 2, abstain 1, no 0
+
+
+@pytest.mark.slow
+@pytest.mark.data
+def test_real_ours_reaches_2025_and_tracks_voeten(real_wh):
+    """Fits the model once (about a minute; cached in the warehouse after)."""
+    pts = ip.points(real_wh, "ours")
+    assert set(range(2020, 2026)) <= set(pts["year"])  # no hole after Voeten's roll calls end
+    c = ip.compare_with_voeten(pts, ip.voeten(real_wh)).set_index("year")
+    assert (c.loc[2020:2024, "r"] > 0.95).all()
+
+
 @pytest.mark.data
 def test_real_voeten_series(real_wh):
     pts = ip.points(real_wh, source="voeten", states=["USA", "CHN", "PRK", "RUS"], years=(2024, 2024))

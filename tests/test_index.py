@@ -78,15 +78,20 @@ def test_default_weights_load():
 
 
 def test_group_cohesion_counts_only_votes_all_members_cast(tiny_wh):
-    """Joint cohesion: share of roll calls where every member voted and all alike (2025 GA votes included)."""
-    votes = pd.DataFrame({"rcid": [1, 1, 1, 2, 2, 2, 3, 3], "iso3": ["CHN", "PRK", "RUS"] * 2 + ["CHN", "PRK"],
-                          "vote": ["yes", "yes", "yes", "yes", "no", "yes", "no", "no"]})
-    rc = pd.DataFrame({"rcid": [1, 2, 3], "date": pd.to_datetime(["2019-10-01", "2019-10-02", "2019-10-03"])})
+    """Joint cohesion: share of roll calls where every member voted and all alike (the undl series, 2025 from the
+    3DL file included)."""
+    from alignwatch.measures import unga
+
+    votes = pd.DataFrame({"id_record": [1, 1, 1, 2, 2, 2, 3, 3, 3], "iso3": ["CHN", "PRK", "RUS"] * 3,
+                          "vote": ["Y", "Y", "Y", "Y", "N", "Y", "N", "N", "X"]})
+    votes["resolution_symbol"] = "A/RES/74/" + votes["id_record"].astype(str)
+    votes["vote_date"] = pd.to_datetime(["2019-10-01"] * 3 + ["2019-10-02"] * 3 + ["2019-10-03"] * 3).date
+    votes = votes.assign(session=74, year=2019, title="t", meeting_record="m")
     v25 = pd.DataFrame({"resolution": ["A/RES/80/1"] * 3, "date": pd.to_datetime(["2025-10-01"] * 3),
-                        "council": ["General Assembly"] * 3, "iso3": ["CHN", "PRK", "RUS"],
-                        "vote": ["abstain", "abstain", "abstain"]})
-    wh = tiny_wh(unga_votes=votes, unga_roll_calls=rc, unga_votes_2025=v25)
-    coh = wh.query(idx._COHESION_SQL, [["CHN", "PRK", "RUS"], ["CHN", "PRK", "RUS"], 3]).set_index("year")
-    assert coh.loc[2019, "unga_cohesion"] == pytest.approx(0.5)  # rcid 3 lacks RUS: not counted
+                        "council": ["General Assembly"] * 3, "iso3": ["CHN", "PRK", "RUS"], "title": "t",
+                        "link": "https://digitallibrary.un.org/record/9", "vote": ["abstain", "abstain", "abstain"]})
+    wh = tiny_wh(undl_ga_votes=votes, unga_votes_2025=v25)
+    coh = unga.group_cohesion(wh, ["CHN", "PRK", "RUS"]).set_index("year")
+    assert coh.loc[2019, "unga_cohesion"] == pytest.approx(0.5)  # record 3: RUS listed without a vote
     assert coh.loc[2019, "unga_n_votes"] == 2
-    assert coh.loc[2025, "unga_cohesion"] == 1.0
+    assert coh.loc[2025, "unga_cohesion"] == 1.0 and coh.loc[2025, "unga_series"] == "undl"

@@ -19,8 +19,8 @@ def test_prk_chn_overview_matches_manifest(real_wh):
     # PRK joined the UN on 1991-09-17: no UNGA score before, never 0
     assert df.loc[1990, ["unga_n_joint", "unga_agree"]].isna().all()
     assert df.loc[1991, "unga_n_joint"] > 0
-    # 2020-2024 have no roll calls in the data: NA; 2025 GA votes: 181 shared, 0.856 identical (manifest)
-    assert df.loc[2022, ["unga_n_joint", "unga_agree"]].isna().all()
+    # the UN Digital Library series has 2021-2024 (2022: 78 joint votes, 0.795); 2025: 181 shared, 0.856 (manifest)
+    assert df.loc[2022, "unga_n_joint"] == 78 and df.loc[2022, "unga_agree"] == pytest.approx(0.795, abs=5e-4)
     assert df.loc[2025, "unga_n_joint"] == 181 and df.loc[2025, "unga_agree"] == pytest.approx(0.856, abs=5e-4)
     # COW trade (flow1 = CHN imports from PRK) to 2014, NA after
     assert (df.loc[2014, "trade_a_imports_from_b"], df.loc[2014, "trade_b_imports_from_a"]) == (2845, 3883)

@@ -332,6 +332,90 @@ def test_figure_traces(wh):
     assert any("Sources:" in (a.text or "") for a in fig.layout.annotations)
 
 
+# ------------------------------------------------------------------------------- the UN Digital Library file
+
+
+def _undl_sc(texts):
+    """texts: (symbol, date, {iso3: Y/N/A/X}) -> an ingested-looking undl_sc_votes table."""
+    rows = [dict(id_record=1000 + i, resolution_symbol=sym, vote_date=dt.date.fromisoformat(date), country=k,
+                 ms_code=k, iso3=k, vote=v, title=f"Security Council resolution {sym} [on {topic}]", agenda="S1",
+                 meeting_record="S/PV.1", year=int(date[:4]))
+            for i, (sym, date, topic, votes) in enumerate(texts) for k, v in votes.items()]
+    return pd.DataFrame(rows)
+
+
+ELECTED_1972 = {"IND": "Y", "YUG": "Y"}
+UNDL_SC = _undl_sc([
+    # 1950: the USSR absent (X), the China seat is the ROC's
+    ("S/RES/82(1950)", "1950-06-25", "aggression upon the Republic of Korea",
+     {"TWN": "Y", "FRA": "Y", "GBR": "Y", "RUS": "X", "USA": "Y", "YUG": "A"}),
+    # 1972-1973: the PRC not participating (X), then voting with the USSR; one text adopted without a vote
+    ("S/RES/316(1972)", "1972-06-26", "Middle East", {"CHN": "X", "FRA": "Y", "GBR": "Y", "RUS": "Y", "USA": "A",
+                                                        **ELECTED_1972}),
+    ("S/RES/317(1972)", "1972-07-21", "Middle East", {"CHN": "Y", "FRA": "Y", "GBR": "Y", "RUS": "Y", "USA": "A",
+                                                        **ELECTED_1972}),
+    ("S/RES/318(1972)", "1972-07-28", "Southern Rhodesia", {"CHN": "A", "FRA": "Y", "GBR": "A", "RUS": "A", "USA": "A",
+                                                              **ELECTED_1972}),
+    ("S/RES/320(1972)", "1972-09-29", "admission of Bangladesh", {k: "X" for k in [*P5, "IND", "YUG"]}),
+    # 1995: the member file's corrupt 975 (a US 'no' on a unanimous adoption); the UN DL has the true votes
+    ("S/RES/975(1995)", "1995-01-30", "Haiti", {k: "Y" for k in [*P5, "IND", "NGA"]}),
+])
+
+
+@pytest.fixture(scope="module")
+def wh_undl(tmp_path_factory):
+    from conftest import make_warehouse
+
+    w = make_warehouse(tmp_path_factory.mktemp("unsc_undl") / "wh.duckdb", unsc_member_votes=MEMBER_VOTES,
+                       unsc_vetoes=VETOES, chr_unsc_dprk=CHR, undl_sc_votes=UNDL_SC)
+    yield w
+    w.close()
+
+
+def test_undl_votes_before_1994_and_the_merge_rule(wh_undl):
+    d = us.load(wh_undl)
+    assert d.first_year == 1950
+    t = d.texts.set_index("key")
+    # the UN DL wins over the member file on an adopted resolution: 975 (1995) is scored again, from its votes
+    assert t.loc["S/RES/975 (1995)", "source"] == "undl_sc_votes+unsc_member_votes"
+    assert t.loc["S/RES/975 (1995)", "vote_check"] == "ok"
+    v975 = d.votes[d.votes["key"] == "S/RES/975 (1995)"].set_index("iso3")["vote"]
+    assert v975["USA"] == "yes" and "GHA" not in v975.index
+    assert t.loc["S/RES/320 (1972)", "outcome"] == "Adopted without a vote"
+    votes = d.votes.set_index(["key", "iso3"])["vote"]
+    assert votes[("S/RES/320 (1972)", "CHN")] == "no_vote"  # all X: adopted without a vote, not absences
+    assert votes[("S/RES/316 (1972)", "CHN")] == "not_voting" and votes[("S/RES/82 (1950)", "TWN")] == "yes"
+    cv = us.covoting(d.votes, ["CHN", "RUS", "USA"]).set_index(["a", "b", "year"])
+    # 1972: 316 not compared (CHN did not vote), 320 adopted without a vote; 317 same, 318 same -> 2 of 2
+    assert (cv.loc[("CHN", "RUS", 1972), "n_joint"], cv.loc[("CHN", "RUS", 1972), "agree"]) == (2, 1.0)
+    assert cv.loc[("RUS", "USA", 1972), "agree"] == pytest.approx(1 / 3)
+    assert ("RUS", "USA", 1950) not in cv.index  # the USSR absent: no compared vote
+
+
+def test_undl_family_rows_before_1994(wh_undl):
+    d = us.load(wh_undl)
+    df = us.dyad_years(wh_undl, ["CHN", "RUS", "TWN", "USA"], (1950, 1995), data=d)
+    r = _row(df, "CHN", "RUS", 1972)
+    assert (r["n_joint"], r["agree"]) == (2, 1.0)
+    assert r["source"] == "undl_sc_votes (adopted resolutions only); unsc_vetoes"
+    assert pd.isna(_row(df, "CHN", "RUS", 1950)["agree"])  # the PRC held no seat: NA, never 0
+    assert _row(df, "RUS", "TWN", 1950)["n_joint"] == 0  # both seated, the USSR absent: no joint vote
+    assert _row(df, "RUS", "USA", 1995)["agree"] == 1.0
+    assert "unsc_member_votes" in _row(df, "RUS", "USA", 1995)["source"]
+
+
+def test_cli_vetoed_by_says_none_where_the_data_say_none(wh_undl, capsys):
+    run = _app()
+    run(["unsc", "--topic", "aggression", "--db", str(wh_undl.path), "--format", "csv"])
+    rows = {ln.split(",")[1]: ln for ln in capsys.readouterr().out.splitlines()[1:]}
+    # TWN, FRA, GBR, USA yes; Yugoslavia abstains; the USSR absent; CHN NA: the ROC held the seat
+    assert ",4-0-1,,yes,yes,not_voting,yes,none," in rows["S/RES/82 (1950)"]
+    run(["unsc", "--topic", "DPRK", "--db", str(wh_undl.path), "--format", "csv"])
+    out = {ln.split(",")[1]: ln for ln in capsys.readouterr().out.splitlines()[1:]}
+    assert ",none," in out["S/RES/2627 (2022)"] and ",none," in out["S/PRST/1994/13"]
+    assert ",CHN;RUS," in out["S/2022/431"]
+
+
 # ------------------------------------------------------------------------------------------------ real data
 
 
@@ -362,3 +446,19 @@ def test_real_dyad_must_show(real_wh):
     assert "S/2022/431 (2022-05-26: CHN+RUS veto)" in pr.loc[2022, "topic_vetoes"]
     assert "S/2024/255 (2024-03-28: RUS veto)" in pr.loc[2024, "topic_vetoes"]
     assert pd.isna(pr.loc[2022, "agree"])  # the DPRK never sat on the Council
+
+
+@pytest.mark.data
+def test_real_undl_security_council(real_wh):
+    n = real_wh.query("SELECT vote, count(*) AS n FROM undl_sc_votes WHERE iso3 = 'CHN' GROUP BY 1")
+    assert dict(zip(n.vote, n.n)) == {"Y": 2264, "A": 187, "X": 45}  # MANIFEST 10c
+    from alignwatch.commands.dyad import dyad_table
+
+    cr = dyad_table(real_wh, "CHN", "RUS", "unsc", (1972, 1993)).set_index("year")
+    assert cr["agree"].notna().all() and (cr["n_joint"] > 0).all() and len(cr) == 22
+    src = us.dyad_years(real_wh, ["CHN", "RUS"], (1972, 1993))["source"]
+    assert src.str.startswith("undl_sc_votes (adopted resolutions only)").all()
+    ur = dyad_table(real_wh, "RUS", "USA", "unsc", (1946, 1993)).set_index("year")
+    assert ur["agree"].notna().sum() >= 40
+    t = us.unsc_timeline(real_wh, "DPRK").set_index("symbol")
+    assert (t.loc["S/RES/2397 (2017)", P5] == "yes").all() and t.loc["S/RES/1718 (2006)", "n_yes"] == 15

@@ -281,27 +281,14 @@ def _divergence(df: pd.DataFrame, threshold: float) -> pd.DataFrame:
 
 # ------------------------------------------------------------------------------------------ triads and blocs
 
-_COHESION_SQL = """
-WITH v AS (
-    SELECT 'rc' || CAST(v.rcid AS VARCHAR) AS rcid, year(r.date) AS year, v.iso3, v.vote
-    FROM unga_votes v JOIN unga_roll_calls r USING (rcid) WHERE v.iso3 IN (SELECT unnest(?::VARCHAR[]))
-    UNION ALL
-    SELECT resolution, year(date), iso3, vote FROM unga_votes_2025
-    WHERE council = 'General Assembly' AND vote IS NOT NULL AND iso3 IN (SELECT unnest(?::VARCHAR[]))
-)
-SELECT year, avg(CASE WHEN n_distinct = 1 THEN 1.0 ELSE 0.0 END) AS unga_cohesion, count(*) AS unga_n_votes
-FROM (SELECT rcid, year, count(*) AS n_present, count(DISTINCT vote) AS n_distinct FROM v GROUP BY 1, 2)
-WHERE n_present = ?
-GROUP BY year ORDER BY year
-"""
-
-
 def group_index(wh: Warehouse, states: list[str], years: tuple[int, int] | None = None,
-                weights: Weights | None = None, *, replicates: int | None = None) -> pd.DataFrame:
+                weights: Weights | None = None, *, replicates: int | None = None,
+                topic: str | None = None) -> pd.DataFrame:
     """Triad or bloc per year: mean and minimum of its dyads' indices, and joint UNGA cohesion.
 
     Joint cohesion is the share of roll calls on which every member of the group voted (yes/no/abstain) and all
-    voted alike: a stricter test than any dyad's agreement, which pairwise means can hide.
+    voted alike: a stricter test than any dyad's agreement, which pairwise means can hide. It reads the continuous
+    UNGA series (undl, 1946-2025; ``unga_series`` names it), on the roll calls of ``topic`` when one is given.
     """
     states = sorted(set(states))
     di = dyad_index(wh, states, years, weights, replicates=replicates)
@@ -310,10 +297,17 @@ def group_index(wh: Warehouse, states: list[str], years: tuple[int, int] | None 
     agg.columns = [f"{c}_{s}" for c, s in agg.columns]
     agg["n_dyads"] = di.groupby("year")["composite"].count()
     agg = agg.reset_index()
-    if wh.has("unga_votes", "unga_roll_calls", "unga_votes_2025"):
-        coh = wh.query(_COHESION_SQL, [states, states, len(states)])
-        agg = agg.merge(coh, on="year", how="left")
-    return agg
+    from .measures import unga
+
+    if wh.has("undl_ga_votes"):
+        coh = unga.group_cohesion(wh, states, topic=topic)
+        agg = agg.merge(coh, on="year", how="outer" if topic else "left")
+        agg["unga_n_votes"] = agg["unga_n_votes"].astype("Int64")
+        if years is not None:
+            agg = agg[agg["year"].between(*years)]
+    elif topic is not None:
+        raise UsageError("no UNGA votes in the warehouse for --topic", hint="run `alignwatch ingest`")
+    return agg.sort_values("year").reset_index(drop=True)
 
 
 def all_pairs(states: list[str]) -> list[tuple[str, str]]:

@@ -14,8 +14,9 @@ authoritarian states), and who moves in or out of it. Three products, all from o
 * :func:`focus_community`: per year, which bloc members share the focus state's community, and who joined or left
   since the previous year with roll calls.
 
-NA, never 0, where the panel has no score (no roll calls in 2021-2024, a state not a UN member). Definitions and
-citations: docs/network.md.
+NA, never 0, where the panel has no score (a state not a UN member, a year without roll calls). The UNGA panel is
+the continuous ``undl`` series (UN Digital Library, adopted resolutions 1946-2025), never spliced with Voeten's
+roll calls. Definitions and citations: docs/network.md.
 """
 
 from __future__ import annotations
@@ -34,8 +35,9 @@ if TYPE_CHECKING:
 
 DEFAULT_BLOC = ("PRK", "CHN", "RUS", "BLR", "IRN", "SYR", "LAO", "VNM", "CUB", "NIC", "ERI")
 WEIGHTINGS = ("excess", "raw")
-SOURCE_NOTE = ("UN General Assembly roll calls: Voeten, Strezhnev & Bailey (2009), United Nations General Assembly "
-               "Voting Data, Harvard Dataverse (to early 2020); 2025 GA votes from the UN Digital Library")
+SOURCE_NOTE = ("UN General Assembly recorded votes on adopted resolutions, series undl: UN Digital Library voting "
+               "records 1946-2025 (as crawled in github.com/lefthand67/un_votes; 2025 with the 3DL scrape)")
+UNGA_SERIES = "undl"  # the network reads the continuous UNGA series
 PANEL_COLUMNS = ["a", "b", "year", "weight", "n_joint", "source"]
 MIN_JOINT = 10  # joint roll calls below which a dyad-year's agreement is too thin to use
 MIN_SHARE = 0.5  # ... or below this share of the year's median number of joint roll calls
@@ -76,22 +78,27 @@ def agreement_panel(wh: Warehouse, years: tuple[int, int] | None = None, *, meas
     """Every dyad-year of a family (all states) as a slim panel; cached once per ingest, because the report and
     the CLI need all dyads while the family panel carries a dozen columns they do not read.
 
-    Thin dyad-years get weight NA (:func:`thin_dyads`): the single 2020 roll call, or a state that lost its vote
-    for arrears (Art. 19) and cast 40 of 192 votes in 2025, would otherwise count as perfect agreement and become
-    a hub of the network."""
+    Thin dyad-years get weight NA (:func:`thin_dyads`): a year with a single roll call, or a state that lost its
+    vote for arrears (Art. 19) and cast 40 of 192 votes in 2025, would otherwise count as perfect agreement and
+    become a hub of the network."""
     if min_joint < 0 or not 0 <= min_share <= 1:
         raise UsageError(f"min_joint must be >= 0 and min_share in [0, 1], not {min_joint}, {min_share}")
     from .measures import get
 
     fam = get(measure)
 
+    params = inspect.signature(fam.dyad_years).parameters
+
     def compute() -> pd.DataFrame:
         kw = {}
-        if not cache and "use_cache" in inspect.signature(fam.dyad_years).parameters:
+        if not cache and "use_cache" in params:
             kw["use_cache"] = False
+        if "series" in params:
+            kw["series"] = UNGA_SERIES
         return slim_panel(fam.dyad_years(wh, None, None, **kw), column)
 
-    df = cached(wh, f"network_panel_v1_{measure}_{column}", compute) if cache else compute()
+    series = f"_{UNGA_SERIES}" if "series" in params else ""
+    df = cached(wh, f"network_panel_v2_{measure}{series}_{column}", compute) if cache else compute()
     for c in ("a", "b", "source"):
         if not isinstance(df[c].dtype, pd.CategoricalDtype):
             df[c] = df[c].astype("category")

@@ -67,14 +67,15 @@ def orient_columns(df: pd.DataFrame, first: str, second: str) -> pd.DataFrame:
 # ------------------------------------------------------------------------------------------------ tables
 
 
-def family_table(wh: Warehouse, fam, a: str, b: str, years) -> pd.DataFrame:
-    """One family's year rows for the pair, in the user's orientation (columns: year, the family's, score)."""
+def family_table(wh: Warehouse, fam, a: str, b: str, years, **options) -> pd.DataFrame:
+    """One family's year rows for the pair, in the user's orientation (columns: year, the family's, score);
+    ``options`` go to the family (``series`` and ``topic`` of ``unga``)."""
     import pandas as pd
 
     if fam.pair_table is not None:  # the family orders and names its sided columns itself (trade: its series)
         return fam.pair_table(wh, a, b, years)
     lo, hi = sorted((a, b))
-    df = fam.dyad_years(wh, [a, b], years)
+    df = fam.dyad_years(wh, [a, b], years, **options)
     df = df[(df.a == lo) & (df.b == hi)]
     cols = ["year"] + [c for c in fam.columns if c in df.columns] + (["score"] if "score" not in fam.columns else [])
     out = orient_columns(df[cols].sort_values("year").reset_index(drop=True), a, b)
@@ -127,13 +128,14 @@ def all_table(wh: Warehouse, a: str, b: str, years, notes: list[str]) -> pd.Data
     return out
 
 
-def dyad_table(wh: Warehouse, a: str, b: str, measure: str, years, notes: list[str] | None = None) -> pd.DataFrame:
+def dyad_table(wh: Warehouse, a: str, b: str, measure: str, years, notes: list[str] | None = None,
+               **options) -> pd.DataFrame:
     """The year rows of one family (or all, side by side with coverage) for the pair ``a``–``b``, as typed."""
     from ..measures import get
 
     if measure == "all":
         return all_table(wh, a, b, years, notes if notes is not None else [])
-    return family_table(wh, get(measure), a, b, years)
+    return family_table(wh, get(measure), a, b, years, **options)
 
 
 def one_sided(df: pd.DataFrame, a: str, b: str) -> list[str]:
@@ -192,6 +194,10 @@ def dyad(
         "--layout", help="With --measure all: groups (headline scores, then one table per family; the terminal "
                          "default), wide (one row per year, every column; the csv/json default) or long (one row "
                          "per year, family and column).")] = None,
+    series: Annotated[str | None, typer.Option("--series", help="--measure unga: undl (default, 1946-2025) or "
+                                                                "voeten (all roll calls, to 2020).")] = None,
+    topic: Annotated[str | None, typer.Option("--topic", help="--measure unga: only roll calls on ukraine, es11 "
+                                                              "or dprk.")] = None,
     db: DbOption = None,
     fmt: FormatOption = Format.table,
 ):
@@ -200,7 +206,8 @@ def dyad(
     the rows start and end where the data do.
 
     Examples: `alignwatch dyad PRK CHN`, `alignwatch dyad PRK RUS --measure treaties`,
-    `alignwatch dyad "North Korea" China --measure all --from 1991`, `alignwatch dyad CHN RUS -m all --layout long`
+    `alignwatch dyad "North Korea" China --measure all --from 1991`, `alignwatch dyad CHN RUS -m all --layout long`,
+    `alignwatch dyad PRK RUS --measure unga --topic ukraine --from 2014`
     """
     ca, cb = state_code(a), state_code(b)
     if ca == cb:
@@ -215,13 +222,16 @@ def dyad(
     if layout == Layout.groups and fmt != Format.table:
         raise UsageError("--layout groups prints several tables: use it with --format table",
                          hint="with csv or json use --layout wide or --layout long")
+    options = {k: v for k, v in (("series", series), ("topic", topic)) if v is not None}
+    if options and measure != "unga":
+        raise UsageError("--series and --topic apply to --measure unga only")
     notes: list[str] = []
     with open_warehouse(db) as wh:
         # a window in the future or without any value: say what the data cover instead of printing NA rows
         future = yrs is not None and yrs[0] > dt.date.today().year
-        df = None if future else dyad_table(wh, ca, cb, measure, yrs, notes)
+        df = None if future else dyad_table(wh, ca, cb, measure, yrs, notes, **options)
         if df is None or not has_data(df, one_sided(df, ca, cb)).any():
-            whole = df if yrs is None else dyad_table(wh, ca, cb, measure, None, [])
+            whole = df if yrs is None else dyad_table(wh, ca, cb, measure, None, [], **options)
             span = data_span(whole, one_sided(whole, ca, cb))
             if span is not None:
                 span = (span[0], min(span[1], dt.date.today().year))

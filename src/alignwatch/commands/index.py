@@ -29,6 +29,9 @@ def index_cmd(
     group: Annotated[bool, typer.Option("--group", help="Aggregate the dyads: mean, minimum, joint cohesion.")] = False,
     replicates: ReplicatesOption = None,
     weights: WeightsOption = None,
+    topic: Annotated[str | None, typer.Option("--topic", help="UNGA topic (ukraine, es11, dprk): with --group, joint "
+                                                              "cohesion on its votes; else each dyad's agreement on "
+                                                              "them beside the index.")] = None,
     db: DbOption = None,
     fmt: FormatOption = Format.table,
 ):
@@ -37,20 +40,24 @@ def index_cmd(
     do; with --group, where every dyad of the group has an index.
 
     Examples: `alignwatch index PRK,CHN`, `alignwatch index PRK,CHN,RUS --group --from 1991`,
-    `alignwatch index PRK,RUS --weights my_weights.toml --format csv`
+    `alignwatch index PRK,RUS --weights my_weights.toml --format csv`,
+    `alignwatch index PRK,CHN,RUS,BLR --group --topic ukraine`
     """
     import pandas as pd
 
     from .. import index as idx
+    from ..measures import unga
 
     codes = state_list(states) or []
     if len(codes) < 2:
         raise UsageError("the index needs at least two different states", hint="e.g. alignwatch index PRK,CHN")
     yrs = year_range(first, last)
     w = idx.load_weights(weights)
+    if topic is not None:
+        topic = unga.Options(topic=topic).topic  # one clear error for an unknown topic, before any work
     with open_warehouse(db) as wh:
         if group:
-            df = idx.group_index(wh, codes, yrs, w, replicates=replicates)
+            df = idx.group_index(wh, codes, yrs, w, replicates=replicates, topic=topic)
             n_pairs = len(idx.user_pairs(codes))
             if first is None and len(df) and (df["n_dyads"] == n_pairs).any():  # the group exists from then on
                 df = df[df["year"] >= df.loc[df["n_dyads"] == n_pairs, "year"].min()]
@@ -60,6 +67,11 @@ def index_cmd(
             df = idx.in_user_order(idx.dyad_index(wh, codes, yrs, w, replicates=replicates), codes)
             families = ", ".join(sorted({f for v in df["families"] for f in str(v).split(",") if f}))
             df = df.drop(columns=["families"])
+            if topic is not None:
+                t = unga.dyad_years(wh, codes, yrs, topic=topic)[["a", "b", "year", "n_joint", "score"]]
+                t = pd.concat([t, t.rename(columns={"a": "b", "b": "a"})], ignore_index=True)  # either order
+                df = df.merge(t.rename(columns={"n_joint": f"unga_{topic}_n", "score": f"unga_{topic}_agree"}),
+                              on=["a", "b", "year"], how="left")
             if len(df):
                 df = pd.concat([trim_years(g.reset_index(drop=True), first, last)
                                 for _, g in df.groupby(["a", "b"], sort=False)], ignore_index=True)

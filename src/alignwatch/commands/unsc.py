@@ -35,7 +35,7 @@ def timeline_table(wh: Warehouse, topic: str, years: tuple[int, int] | None = No
         t = t[t["year"].between(*years)]
     tally = [f"{y}-{n}-{a}" if pd.notna(y) else pd.NA for y, n, a in zip(t["n_yes"], t["n_no"], t["n_abstain"])]
     out = t[["date", "symbol", "kind"]].assign(tally=pd.array(tally, dtype="string"))
-    out = out.join(t[[*us.P5, "vetoed_by"]])
+    out = out.join(t[list(us.P5)]).assign(vetoed_by=us.vetoed_by_label(t).to_numpy())
     if "stringency" in t.columns:
         out = out.join(t[["poe", "stringency", "regime_stringency", "trigger"]])
     else:
@@ -57,7 +57,9 @@ def unsc(
     """Every Security Council text on a topic: resolutions, failed drafts, vetoes, and for the DPRK presidential
     statements, Panel of Experts renewals and the sanctions-stringency code (0 none/other, 1 condemnation/demands,
     2 arms and WMD items, 3 financial, 4 sectoral export bans, 5 caps on oil imports / labour). P5 votes: yes, no,
-    abstain, veto, consensus (PRST), sponsor (never-voted draft), NA (not in the data).
+    abstain, veto, not_voting (listed without a vote), no_vote (adopted without a vote), consensus (PRST), sponsor
+    (never-voted draft), NA (not in the data). vetoed_by: the vetoing members, "none" where the data show no veto,
+    NA where unknown. 1946-1993: adopted resolutions (UN Digital Library) and vetoed drafts only.
 
     Examples: ``alignwatch unsc --topic DPRK``, ``alignwatch unsc --topic Syria --from 2011``,
     ``alignwatch unsc --covoting --from 2015``, ``alignwatch unsc --topic DPRK --plot dprk_unsc.html``
@@ -70,15 +72,16 @@ def unsc(
         if covoting:
             df = us.p5_covoting(wh, yrs)
             title = "Share of identical votes per year (CHN and RUS with USA, GBR, FRA; all Council texts)"
-            caption = ("Sources: unsc_member_votes (1994-May 2025), unga_votes_2025. 1995 rests on its 10 internally "
-                       "consistent texts.")
+            caption = ("Sources: undl_sc_votes (UN Digital Library, adopted resolutions 1946-2025), unsc_member_votes "
+                       "(every draft put to a vote, 1994-May 2025), unga_votes_2025. Before 1994 adopted resolutions "
+                       "only. X in the UN DL (listed without a vote) is not compared.")
         else:
             df = timeline_table(wh, topic, yrs)
             if df.empty:
                 raise UsageError(f"no Security Council text found on {topic!r}",
                                  hint="try a state (DPRK, Syria) or another keyword from the agenda")
             title = f"Security Council texts on {topic}"
-            caption = ("Sources: unsc_member_votes, unga_votes_2025, unsc_vetoes"
+            caption = ("Sources: undl_sc_votes, unsc_member_votes, unga_votes_2025, unsc_vetoes"
                        + ("; chr_unsc_dprk; stringency: data/unsc_dprk_stringency.csv" if "stringency" in df.columns
                           else ""))
         if plot is not None:

@@ -34,7 +34,9 @@ from ..warehouse import Warehouse, cached
 from .registry import Family, register
 
 _LOG_SQRT_2PI = 0.5 * np.log(2.0 * np.pi)
-SOURCE_OURS = "alignwatch dynamic IRT (unga_votes, unga_roll_calls, unga_votes_2025)"
+SOURCE_OURS = ("alignwatch dynamic IRT (unga_votes to 14 Jan 2020; undl_ga_votes and unga_votes_2025 after, "
+               "to 2025)")
+UNDL_ITEM_OFFSET = 10_000_000_000  # UN DL record ids become items above every rcid and every bridge id
 SOURCE_VOETEN = "unga_idealpoints_voeten"
 SOURCES = ("ours", "voeten")
 ANCHOR = "USA"
@@ -48,10 +50,6 @@ FROM unga_votes v JOIN unga_roll_calls r USING (rcid)
 WHERE v.iso3 IS NOT NULL AND v.vote IN ('yes', 'abstain', 'no')
 """
 _ROLL_CALLS_SQL = "SELECT rcid::BIGINT AS rcid, session, amend, para, descr FROM unga_roll_calls"
-_VOTES_2025_SQL = """
-SELECT resolution, date, iso3, vote FROM unga_votes_2025
-WHERE council = 'General Assembly' AND vote IS NOT NULL AND iso3 IS NOT NULL
-"""
 _VOETEN_SQL = """
 SELECT iso3, year, idealpointfp AS ideal, q5fp, q95fp, nvotesfp AS n_votes, idealpointall
 FROM unga_idealpoints_voeten WHERE iso3 IS NOT NULL AND idealpointfp IS NOT NULL
@@ -318,8 +316,12 @@ def bridged_items(roll_calls: pd.DataFrame) -> pd.Series:
 
 
 def load_votes(wh: Warehouse, bridge: bool = True) -> pd.DataFrame:
-    """Votes for scaling: the tidy roll calls (session years) plus the 2025 GA votes (session from the symbol)."""
-    from .unga import _ITEM_2025, session_2025
+    """Votes for scaling, in session years: Voeten's roll calls (to their last date, 14 January 2020), then the UN
+    Digital Library's adopted resolutions voted after that date (series undl, 2025 with the 3DL scrape).
+
+    The two sets are different items of one model, not a splice: each roll call has its own parameters, and the
+    random walk of every state carries its ideal point across the seam."""
+    from . import unga_series as us
 
     wh.require("unga_votes", "unga_roll_calls")
     v = wh.query(_VOTES_SQL)
@@ -329,14 +331,16 @@ def load_votes(wh: Warehouse, bridge: bool = True) -> pd.DataFrame:
     else:
         v["item"] = v["rcid"]
     parts = [v.rename(columns={"iso3": "state"})[["state", "year", "item", "y"]]]
-    if wh.has("unga_votes_2025"):
-        g = wh.query(_VOTES_2025_SQL)
-        if len(g):
-            codes, _ = pd.factorize(g["resolution"], sort=True)
-            parts.append(pd.DataFrame({
-                "state": g["iso3"].astype(str), "year": session_2025(g["resolution"], g["date"]) + 1945,
-                "item": _ITEM_2025 + codes, "y": g["vote"].map({"no": 0, "abstain": 1, "yes": 2}),
-            }))
+    if wh.has(us.UNDL):
+        last = wh.query("SELECT max(date) AS d FROM unga_roll_calls")["d"].iloc[0]
+        u, items, _ = us.load(wh, "undl", year_basis="session")
+        after = items.loc[items["date"] > pd.Timestamp(last), "item"]
+        u = u[u["item"].isin(after) & (u["cat"] < 3)]
+        parts.append(pd.DataFrame({
+            "state": u["iso3"].astype(str).to_numpy(), "year": u["year"].to_numpy(dtype=np.int64),
+            "item": UNDL_ITEM_OFFSET + u["item"].to_numpy(dtype=np.int64),
+            "y": 2 - u["cat"].to_numpy(dtype=np.int64),  # yes 0 / abstain 1 / no 2 -> no 0 < abstain 1 < yes 2
+        }))
     out = pd.concat(parts, ignore_index=True)
     out["y"] = out["y"].astype(np.int8)
     return out
@@ -354,7 +358,7 @@ def ours(wh: Warehouse, use_cache: bool = True) -> pd.DataFrame:
         pts = fit(wh).points_
         pts["source"] = SOURCE_OURS
         return pts
-    return cached(wh, "idealpoints_v1", compute) if use_cache else compute()
+    return cached(wh, "idealpoints_v2", compute) if use_cache else compute()
 
 
 def voeten(wh: Warehouse) -> pd.DataFrame:
@@ -401,8 +405,9 @@ def dyad_years(wh: Warehouse, states: list[str] | None = None, years: tuple[int,
                source: str = "voeten", use_cache: bool = True) -> pd.DataFrame:
     """Registry entry: per dyad-year, both ideal points and ``score`` = -|x_a - x_b| (higher = closer).
 
-    Default source: Voeten's published series (1946-2024); ``source="ours"`` uses our fit (to 2025). Scores from
-    the two sources are on different scales and are never mixed in one table.
+    Default source: Voeten's published series (1946-2024); ``source="ours"`` uses our fit (Voeten's roll calls to
+    January 2020, the UN Digital Library's after, to 2025). Scores from the two sources are on different scales and
+    are never mixed in one table.
     """
     full = points(wh, source, None, None, use_cache)
     p = full if years is None else full[full["year"].between(years[0], years[1])]

@@ -102,7 +102,8 @@ def dyad_years(wh: Warehouse, states: list[str] | None = None, years: tuple[int,
             out[c] = out[c].where(~(inside & in_system) | out[c].notna(), 0).where(inside & in_system)
             out[c] = out[c].astype("Int64")
     out["score"] = out["unga_agree"]
-    out["source"] = "unga family (unga_votes, unga_votes_2025); ps_cow_trade_ndy; ps_atop_alliance; ps_cow_alliance"
+    out["source"] = ("unga family (series undl: undl_ga_votes, unga_votes_2025); ps_cow_trade_ndy; ps_atop_alliance; "
+                     "ps_cow_alliance")
     return out
 
 

@@ -4,6 +4,10 @@ All dyads are computed at once. Per year, the votes form a one-hot matrix X (cat
 one matrix product X Xᵀ gives, for every pair of states, the full K x K contingency table of their joint votes.
 Every measure is a closed-form function of that table, so no pair loop and no SQL self-join is needed.
 
+Two roll-call sets, two named series (:mod:`.unga_series`), never spliced: ``undl`` (adopted resolutions,
+1946-2025, the default because it is continuous to today) and ``voeten`` (all roll calls incl. amendment and
+paragraph votes, to January 2020). Every row names its series (``series``, and ``source`` = "series: tables").
+
 Conventions (docs/measures/unga.md has the formulas and citations):
 
 * categories, in order: yes, abstain, no (+ absent when absences count as a category). Interval positions
@@ -16,13 +20,16 @@ Conventions (docs/measures/unga.md has the formulas and citations):
 * ``kappa``: Cohen's kappa, quadratic-weighted (disagreement = squared interval distance), chance agreement from
   each side's own marginals; ``pi``: Scott's pi, same weights, pooled marginals (Häge 2011). NA with a reason in
   ``kappa_na`` when there is no variation (both sides cast one and the same category on every joint vote).
-* absences: ``missing`` (default; tidy votes to early 2020 plus the 2025 GA votes) or ``category`` (the raw table
-  with absent = 8 to 2015 plus the 2025 GA votes, where "not voting" = absent). Non-members (raw code 9, or not a
-  UN member on the vote date, or a China seat held by the other government) are never scored.
+* absences: ``missing`` (default) or ``category`` (undl: X = listed without a vote, 1946-2025; voeten: the raw
+  table's absent = 8, to 2015). Non-members (not listed, raw code 9, not a UN member on the vote date, or a China
+  seat held by the other government) are never scored.
+* ``thin``: True where the score rests on fewer than :data:`MIN_JOINT` joint votes (a year with one roll call, such
+  as session 19 in Voeten's data); read such scores as anecdotes, not as alignment.
 """
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -30,19 +37,17 @@ import pandas as pd
 
 from ..errors import DataError, UsageError
 from ..warehouse import Warehouse, cached
+from . import unga_series as us
 from .registry import Family, register
+from .unga_series import DEFAULT_SERIES, ISSUE_LABELS, ISSUES, SERIES, TOPICS  # noqa: F401 (public names)
 
-ISSUES = ("me", "nu", "di", "hr", "co", "ec")
-ISSUE_LABELS = {
-    "me": "Palestinian conflict", "nu": "nuclear weapons and material", "di": "arms control and disarmament",
-    "hr": "human rights", "co": "colonialism", "ec": "economic development",
-}
 CATEGORIES = ("yes", "abstain", "no", "absent")
 POSITION = np.array([1.0, 0.5, 0.0])  # interval positions of yes, abstain, no
 ABSENCES = ("missing", "category")
 YEAR_BASES = ("calendar", "session")
+MIN_JOINT = 10  # fewer joint votes than this: the dyad-year's score is flagged thin
 MEASURES = ("agree_identical", "agree_voeten", "s_score", "s_score_noabs", "kappa", "pi")
-COLUMNS = ("n_joint",) + MEASURES + ("na_reason", "kappa_na")
+COLUMNS = ("n_joint",) + MEASURES + ("thin", "na_reason", "kappa_na", "series", "source")
 COLUMN_DOC = {
     "n_joint": "roll calls on which both states have a scored record (a vote; or an absence in category mode)",
     "agree_identical": "share of identical votes over yes/abstain/no (abstain vs yes/no = 0)",
@@ -51,62 +56,31 @@ COLUMN_DOC = {
     "s_score_noabs": "Signorino-Ritter S over joint yes/no votes only (abstentions dropped)",
     "kappa": "Cohen's kappa, quadratic weights, each side's own marginals",
     "pi": "Scott's pi, quadratic weights, pooled marginals (Häge 2011)",
+    "thin": f"True when n_joint < {MIN_JOINT}: the score rests on too few votes to read as alignment (NA: no count)",
     "na_reason": "why the dyad-year has no score: 'no roll calls in the data' (year), '<ISO3> not a UN member' (or "
                  "not holding the China seat), '<ISO3> cast no recorded vote', 'no joint vote'",
     "kappa_na": "'no variation' when kappa and pi are undefined: both sides cast one and the same category on every "
                 "joint vote (agreement is still defined)",
+    "series": "the roll-call set: undl (UN Digital Library, adopted resolutions 1946-2025) or voeten (all roll "
+              "calls, to January 2020)",
+    "source": "'<series>: <warehouse tables>' behind the row (NA where there is no score)",
 }
-# the 2025 GA records get item ids above every rcid; the 80th session opened on 9 September 2025
-_ITEM_2025 = 10_000_000
-_TIDY_CODE = {"yes": 0, "abstain": 1, "no": 2}
 _REASON_NO_ROLL_CALLS = "no roll calls in the data"
 _REASON_NO_JOINT = "no joint vote"
 _REASON_NO_VARIATION = "no variation"
 
-SOURCE_TIDY, SOURCE_RAW, SOURCE_2025 = "unga_votes", "unga_votes_raw", "unga_votes_2025"
-
-# Votes as numbers (category code, year) straight from DuckDB: the 870k-row tables leave as Arrow, not strings.
-_YEAR_EXPR = "CASE WHEN ? THEN r.session + 1945 ELSE year(r.date) END::SMALLINT"
-_FILTER = """
-  AND (CAST(? AS VARCHAR) IS NULL OR r.rcid IN (SELECT rcid FROM unga_issues WHERE short_name = ?))
-  AND (NOT ? OR r.importantvote = 1)"""
-_TIDY_SQL = f"""
-SELECT v.rcid::BIGINT AS item, v.iso3,
-       CASE v.vote WHEN 'yes' THEN 0 WHEN 'abstain' THEN 1 WHEN 'no' THEN 2 END::TINYINT AS cat,
-       {_YEAR_EXPR} AS year
-FROM unga_votes v JOIN unga_roll_calls r USING (rcid)
-WHERE v.iso3 IS NOT NULL {_FILTER}
-"""
-_RAW_SQL = f"""
-SELECT v.rcid::BIGINT AS item, v.iso3,
-       CASE v.vote WHEN 1 THEN 0 WHEN 2 THEN 1 WHEN 3 THEN 2 WHEN 8 THEN 3 END::TINYINT AS cat,
-       {_YEAR_EXPR} AS year
-FROM unga_votes_raw v JOIN unga_roll_calls r USING (rcid)
-WHERE v.vote <> 9 AND v.iso3 IS NOT NULL {_FILTER}
-"""
-_BAD_VOTES_SQL = {
-    "tidy": "SELECT vote FROM unga_votes WHERE vote IS NULL OR vote NOT IN ('yes', 'abstain', 'no') LIMIT 1",
-    "raw": "SELECT vote FROM unga_votes_raw WHERE vote IS NULL OR vote NOT IN (1, 2, 3, 8, 9) LIMIT 1",
-}
-_ROLL_CALLS_SQL = f"""
-SELECT r.rcid::BIGINT AS item, r.date, {_YEAR_EXPR} AS year FROM unga_roll_calls r
-WHERE r.date IS NOT NULL {_FILTER}
-"""
-_RAW_ROLL_CALLS_SQL = _ROLL_CALLS_SQL + "  AND r.rcid IN (SELECT DISTINCT rcid FROM unga_votes_raw)\n"
-_SPAN_SQL = f"SELECT min({_YEAR_EXPR}), max({_YEAR_EXPR}) FROM unga_roll_calls r WHERE r.date IS NOT NULL"
-_GA2025_SQL = """
-SELECT resolution, date, iso3, vote FROM unga_votes_2025 WHERE council = 'General Assembly' AND iso3 IS NOT NULL
-"""
-
 
 @dataclass(frozen=True)
 class Options:
-    """What counts as a vote and which votes count; every combination is a separate, cacheable panel."""
+    """Which series, what counts as a vote and which votes count; every combination is a separate, cacheable
+    panel. Options a series cannot honour are refused when the votes are read (the undl series has no issue codes)."""
 
     absences: str = "missing"
     issue: str | None = None
     important: bool = False
     year_basis: str = "calendar"
+    series: str = DEFAULT_SERIES
+    topic: str | None = None
 
     def __post_init__(self):
         if self.absences not in ABSENCES:
@@ -116,6 +90,9 @@ class Options:
                              hint="choose from " + ", ".join(f"{k} ({v})" for k, v in ISSUE_LABELS.items()))
         if self.year_basis not in YEAR_BASES:
             raise UsageError(f"year basis must be calendar or session, not {self.year_basis!r}")
+        us.check_series(self.series)
+        us.check_supported(self.series, self.issue, self.important)
+        object.__setattr__(self, "topic", us.check_topic(self.topic))
 
     @property
     def k(self) -> int:
@@ -124,112 +101,38 @@ class Options:
     @property
     def key(self) -> str:
         votes = "imp" if self.important else "allvotes"
-        return f"unga_v2_{self.absences}_{self.issue or 'all'}_{votes}_{self.year_basis}"
+        return (f"unga_v3_{self.series}_{self.absences}_{self.issue or 'all'}_{votes}_{self.year_basis}_"
+                f"{self.topic or 'alltopics'}")
 
 
 # ------------------------------------------------------------------------------------------------ vote loading
 
 
 def session_2025(resolution: pd.Series, date: pd.Series) -> np.ndarray:
-    """GA session of a 2025 record: from the symbol (A/RES/80/...) or, for emergency special sessions, the date."""
-    codes, uniq = pd.factorize(resolution.astype("string"))
-    num = pd.to_numeric(pd.Series(uniq).str.extract(r"^A/RES/(\d+)/", expand=False), errors="coerce")
-    num = pd.Series(num.to_numpy(dtype=float)[codes] if len(uniq) else np.array([], dtype=float))
-    d = pd.to_datetime(date)
-    by_date = np.where((d.dt.month > 9) | ((d.dt.month == 9) & (d.dt.day >= 9)), d.dt.year - 1945, d.dt.year - 1946)
-    return np.where(num.notna(), num.fillna(0).to_numpy(dtype=float), by_date).astype(np.int64)
+    """GA session of a record from its symbol or, for emergency and special sessions, its date (kept for callers
+    of the 2025-only helper; :func:`alignwatch.sources.unga_recent.ga_session` handles every year)."""
+    from ..sources.unga_recent import ga_session
 
-
-def _year(date: pd.Series, session: pd.Series | np.ndarray, basis: str) -> np.ndarray:
-    if basis == "session":
-        return np.asarray(session, dtype=np.int64) + 1945
-    return pd.to_datetime(date).dt.year.to_numpy(dtype=np.int64)
-
-
-def _arrow_frame(wh: Warehouse, sql: str, params: list) -> pd.DataFrame:
-    """A fixed query with bound parameters, via Arrow; the ``iso3`` column comes back categorical (fast)."""
-    tbl = wh.con.sql(sql, params=params).to_arrow_table()
-    cols = {}
-    for name in tbl.column_names:
-        col = tbl.column(name).combine_chunks()
-        if name == "iso3":
-            enc = col.dictionary_encode()
-            cols[name] = pd.Categorical.from_codes(enc.indices.to_numpy(zero_copy_only=False).astype(np.int32),
-                                                   categories=enc.dictionary.to_pylist())
-        else:
-            cols[name] = col.to_numpy(zero_copy_only=False)
-    return pd.DataFrame(cols)
+    return ga_session(resolution, date).astype(np.int64)
 
 
 def load_votes(wh: Warehouse, opts: Options) -> tuple[pd.DataFrame, pd.DataFrame, tuple[int, int]]:
-    """The scored records and the roll calls of the selection, from the warehouse.
-
-    Returns ``votes`` (item, iso3, cat 0..K-1, year, source) and ``items`` (item, date, year, source): the latter
-    lists every roll call of the selection, so that a year with roll calls but no vote by a state is told apart
-    from a year without roll calls. ``span`` is the first and last year of the sources, whatever the filter, so a
-    filtered panel still shows the years it cannot score.
-    """
-    cat_mode = opts.absences == "category"
-    src = SOURCE_RAW if cat_mode else SOURCE_TIDY
-    wh.require("unga_roll_calls", "unga_issues", src)
-    bad = wh.query(_BAD_VOTES_SQL["raw" if cat_mode else "tidy"])
-    if len(bad):
-        raise DataError(src, f"unexpected vote value {bad.iloc[0, 0]!r}", column="vote")
-    params = [opts.year_basis == "session", opts.issue, opts.issue, opts.important]
-    v = _arrow_frame(wh, _RAW_SQL if cat_mode else _TIDY_SQL, params)
-    v["source"] = pd.Categorical.from_codes(np.zeros(len(v), dtype=np.int8), categories=[src])
-    items = wh.query(_RAW_ROLL_CALLS_SQL if cat_mode else _ROLL_CALLS_SQL, params)
-    items["source"] = src
-    span = wh.query(_SPAN_SQL, [opts.year_basis == "session"] * 2)
-    lo, hi = span.iloc[0]
-    parts_v, parts_i = [v], [items[["item", "date", "year", "source"]]]
-
-    # the 2025 GA votes carry no issue codes and no important-vote flag: a filtered panel has no 2025 roll calls
-    g = wh.query(_GA2025_SQL) if wh.has(SOURCE_2025) else pd.DataFrame()
-    if len(g):
-        hi = max(int(hi), int(pd.Timestamp(g["date"].max()).year))
-    if len(g) and opts.issue is None and not opts.important:
-        codes, _ = pd.factorize(g["resolution"], sort=True)
-        g["item"] = _ITEM_2025 + codes
-        g["year"] = _year(g["date"], session_2025(g["resolution"], g["date"]), opts.year_basis)
-        g["source"] = SOURCE_2025
-        cat = g["vote"].map(_TIDY_CODE)
-        if cat[g["vote"].notna()].isna().any():
-            raise DataError(SOURCE_2025, "vote must be yes, no, abstain or NULL", column="vote")
-        g["cat"] = cat.fillna(3) if cat_mode else cat  # "not voting" is an absence
-        parts_v.append(g[g["cat"].notna()][["item", "iso3", "cat", "year", "source"]])
-        parts_i.append(g.drop_duplicates("item")[["item", "date", "year", "source"]])
-    if len(parts_v) > 1:  # union the categories first: concatenating differing categoricals makes strings
-        cats = sorted(set(v["iso3"].cat.categories).union(*(set(p["iso3"].dropna().unique()) for p in parts_v[1:])))
-        srcs = sorted({str(x) for p in parts_v for x in pd.unique(p["source"])})
-        parts_v = [p.assign(iso3=pd.Categorical(p["iso3"], categories=cats),
-                            source=pd.Categorical(p["source"], categories=srcs)) for p in parts_v]
-        votes = pd.concat(parts_v, ignore_index=True)
-    else:
-        votes = v
-    votes["cat"] = votes["cat"].astype(np.int8)
-    votes["year"] = votes["year"].astype(np.int64)
-    items = pd.concat(parts_i, ignore_index=True)
-    items["date"] = pd.to_datetime(items["date"])
-    items["year"] = items["year"].astype(np.int64)
-    return _member_votes_only(votes, items, cat_mode), items, (int(lo), int(hi))
+    """The scored records and the roll calls of the selection, from the warehouse (see :func:`unga_series.load`);
+    absences outside a state's membership are dropped."""
+    votes, items, span = us.load(wh, opts.series, absences=opts.absences, issue=opts.issue,
+                                 important=opts.important, topic=opts.topic, year_basis=opts.year_basis)
+    return _member_votes_only(votes, items, opts.absences == "category"), items, span
 
 
 def _member_votes_only(votes: pd.DataFrame, items: pd.DataFrame, cat_mode: bool) -> pd.DataFrame:
     """Drop records that no UN member cast: absences dated outside a state's membership or before its government
     held the seat (the raw table codes the PRC absent in October 1971, before the seat changed hands).
 
-    Recorded yes/abstain/no votes are kept as the data give them; a duplicate (roll call, state) is a data error.
+    Recorded yes/abstain/no votes are kept as the data give them (a duplicate (roll call, state) is a data error,
+    found year by year in :func:`compute_panel`).
     """
     from .. import states
 
-    key = np.sort(votes["item"].to_numpy(dtype=np.int64) * 4096 + votes["iso3"].cat.codes.to_numpy(dtype=np.int64))
-    same = np.flatnonzero(key[1:] == key[:-1])
-    if same.size:
-        k = int(key[same[0]])
-        dup = votes.loc[(votes["item"] == k // 4096) & (votes["iso3"].cat.codes == k % 4096)].iloc[0]
-        raise DataError("unga votes", f"two records for {dup.iso3} on roll call {dup.item}; expected one per state",
-                        column="iso3")
     if cat_mode:
         absent = (votes["cat"] == 3).to_numpy()
         if absent.any():
@@ -263,62 +166,67 @@ def measures_from_tables(tab: np.ndarray) -> dict[str, np.ndarray]:
     return measures_from_cells(np.moveaxis(tab, 0, -1))
 
 
+@functools.lru_cache(maxsize=4)
+def _weights(k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Weights that turn flattened K x K tables into every linear term in one matrix product, and D².
+
+    Rows: n, trace, Σ d·O, Σ d²·O, the yes/no-only count and distance sum (cells without an abstention), then a's
+    marginals (K rows) and b's (K rows)."""
+    d = _distance(k)
+    i, j = np.divmod(np.arange(k * k), k)
+    no_abs = (i != 1) & (j != 1)
+    rows = [np.ones(k * k), (i == j) * 1.0, d.ravel(), (d * d).ravel(), no_abs * 1.0, no_abs * d.ravel()]
+    rows += [(i == c) * 1.0 for c in range(k)] + [(j == c) * 1.0 for c in range(k)]
+    return np.array(rows, dtype=np.float32), (d * d).astype(np.float32)
+
+
 def measures_from_cells(cells: np.ndarray) -> dict[str, np.ndarray]:
     """:func:`measures_from_tables` on cell-major tables ``cells[i, j, n]`` (the layout the panel builds).
 
-    Every accumulated quantity is a count times 0.25, 0.5 or 1 (products of marginal counts for the chance terms,
-    at most ~10^6), so float32 sums are exact; the ratios are then taken in float64.
+    Every linear term comes from one product of a small weight matrix with the flattened tables; the chance terms
+    are quadratic forms of the marginals: e_kappa = Σ d²_ij p_i q_j · n², e_pi = Σ d²_ij m_i m_j · 4n² with
+    m = (p + q) / 2. All are counts times 0.25, 0.5 or 1 below 2^24, so float32 is exact; ratios are float64.
     """
     k = cells.shape[0]
-    c = np.asarray(cells, dtype=np.float32)
-    d = _distance(k)
-    f64 = np.float64
-    pa = c.sum(axis=1)  # (K, N): a's category counts
-    pb = c.sum(axis=0)
-    n = pa.sum(axis=0).astype(f64)
-    trace = sum(c[i, i] for i in range(k)).astype(f64)
-    obs_d, obs_dq, e_kappa, e_pi = (np.zeros(c.shape[2], dtype=np.float32) for _ in range(4))
-    noabs_n = sum(c[i, i] for i in range(k) if i != 1)
-    noabs_d = np.zeros_like(obs_d)
-    for i in range(k):  # each unordered pair of categories once (d is symmetric)
-        for j in range(i + 1, k):
-            w = np.float32(d[i, j])
-            both = c[i, j] + c[j, i]
-            obs_d += w * both
-            obs_dq += w * w * both
-            e_kappa += w * w * (pa[i] * pb[j] + pa[j] * pb[i])
-            e_pi += w * w * (pa[i] + pb[i]) * (pa[j] + pb[j])
-            if i != 1 and j != 1:
-                noabs_n = noabs_n + both
-                noabs_d += w * both
-    obs_d, obs_dq, e_kappa, e_pi = (x.astype(f64) for x in (obs_d, obs_dq, e_kappa, e_pi))
-    noabs_n, noabs_d = np.asarray(noabs_n, dtype=f64), noabs_d.astype(f64)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        has = n > 0
-        inv = np.where(has, 1.0 / np.where(has, n, 1.0), np.nan)
-        mean_d = obs_d * inv
-        out = {"n_joint": n, "agree_identical": trace * inv, "agree_voeten": 1.0 - mean_d,
-               "s_score": 1.0 - 2.0 * mean_d}
-        out["s_score_noabs"] = np.where(noabs_n > 0, 1.0 - 2.0 * noabs_d / np.where(noabs_n > 0, noabs_n, 1.0), np.nan)
-        # kappa, pi = 1 - D_o / D_e; D_o = obs_dq / n; D_e = sum p_i q_j d_ij^2 with p = pa / n, q = pb / n, and
-        # the chance terms were summed over unordered pairs (both orders: e_kappa; 2 m_i m_j: e_pi / 2 with m = /2)
-        e_kappa_n = e_kappa * inv  # = n · D_e
-        e_pi_n = e_pi * inv / 2.0
-        ok_k = e_kappa_n > 1e-9
-        ok_p = e_pi_n > 1e-9
-        out["kappa"] = np.where(ok_k, 1.0 - obs_dq / np.where(ok_k, e_kappa_n, 1.0), np.nan)
-        out["pi"] = np.where(ok_p, 1.0 - obs_dq / np.where(ok_p, e_pi_n, 1.0), np.nan)
+    c = np.ascontiguousarray(cells, dtype=np.float32).reshape(k * k, -1)
+    w, d2 = _weights(k)
+    lin = w @ c
+    pa, pb = lin[6:6 + k], lin[6 + k:]
+    m = pa + pb
+    chance = np.empty((2, c.shape[1]), dtype=np.float32)
+    np.einsum("ip,ip->p", pa, d2 @ pb, out=chance[0])  # = n² D_e with own marginals (kappa)
+    np.einsum("ip,ip->p", m, d2 @ m, out=chance[1])  # = 4 n² D_e with pooled marginals (pi)
+    n, trace, obs_d, obs_dq, noabs_n, noabs_d = lin[:6].astype(np.float64)
+    e_kappa, e_pi = chance.astype(np.float64)
+    has = n > 0
+
+    def ratio(num, den, ok):
+        """num / den where ok, NaN elsewhere (no division by zero, no extra temporaries)."""
+        return np.divide(num, den, out=np.full(num.shape, np.nan), where=ok)
+
+    agree = ratio(trace, n, has)
+    mean_d = ratio(obs_d, n, has)
+    ok_k, ok_p = e_kappa > 0, e_pi > 0  # both sides cast one category on every joint vote: undefined
+    dq_n = obs_dq * n
+    out = {"n_joint": n, "agree_identical": agree, "agree_voeten": 1.0 - mean_d, "s_score": 1.0 - 2.0 * mean_d,
+           # kappa, pi = 1 - D_o / D_e with D_o = obs_dq / n
+           "s_score_noabs": 1.0 - 2.0 * ratio(noabs_d, noabs_n, noabs_n > 0),
+           "kappa": 1.0 - ratio(dq_n, e_kappa, ok_k), "pi": 1.0 - ratio(4.0 * dq_n, e_pi, ok_p)}
     out["no_variation"] = has & ~ok_k
     return out
 
 
-def _pair_cells(n_states: int, k: int) -> tuple[np.ndarray, np.ndarray]:
-    """Flat positions in the (K·S x K·S) product of cell (i, j) for every pair i < j, and the pairs' ranks."""
+@functools.lru_cache(maxsize=256)
+def _pair_cells(n_states: int, k: int) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray]]:
+    """Flat positions in the (K·S x K·S) product of cell (i, j) for every pair i < j, and the pairs (cached: the
+    same number of voting states recurs across years)."""
     iu = np.triu_indices(n_states, 1)
     size = k * n_states
-    ci = np.arange(k)[:, None, None] * n_states + iu[0][None, None, :]
-    cj = np.arange(k)[None, :, None] * n_states + iu[1][None, None, :]
-    return ci * size + cj, iu  # (K, K, P)
+    base = iu[0] * size + iu[1]
+    off = (np.arange(k)[:, None] * n_states * size + np.arange(k)[None, :] * n_states)
+    cells = off[:, :, None] + base[None, None, :]  # (K, K, P)
+    cells.flags.writeable = False
+    return cells, iu
 
 
 def _pair_id(i: np.ndarray, j: np.ndarray, n: int) -> np.ndarray:
@@ -326,20 +234,44 @@ def _pair_id(i: np.ndarray, j: np.ndarray, n: int) -> np.ndarray:
     return i * n - i * (i + 1) // 2 + (j - i - 1)
 
 
+class _Workspace:
+    """Buffers reused year after year. Fresh arrays of a year's size (a few hundred kB) are mmap'd and
+    page-faulted on every allocation, which costs more than the arithmetic done on them."""
+
+    def __init__(self, n_states: int, k: int, max_items: int):
+        m = k * n_states
+        self.k = k
+        self.x = np.zeros(m * max(max_items, 1), dtype=np.float32)
+        self.g = np.empty(m * m, dtype=np.float32)
+        self.tab = np.empty(k * k * max(n_states * (n_states - 1) // 2, 1), dtype=np.float32)
+
+    def tables(self, s_loc: np.ndarray, cat: np.ndarray, item_loc: np.ndarray, local: np.ndarray,
+               n_states: int) -> tuple[np.ndarray, np.ndarray]:
+        """Contingency tables (K, K, P_y) of the pairs of the states that voted in one year, and the pairs' global
+        ranks.
+
+        One-hot matrix X (K·S_y x R) of the year's S_y voting states (``local``, sorted global indices; ``s_loc``
+        the records' positions in it) and R roll calls; X Xᵀ holds every pair's joint counts. Only voting states
+        enter, so the early years (55 members) cost a tenth of the late ones."""
+        k, n_loc = self.k, local.size
+        m, r = k * n_loc, int(item_loc.max()) + 1
+        x = self.x[: m * r].reshape(m, r)
+        x.fill(0.0)
+        x[cat * n_loc + s_loc, item_loc] = 1.0  # float32 counts are exact below 2**24
+        g = self.g[: m * m].reshape(m, m)
+        np.matmul(x, x.T, out=g)
+        cells, iu = _pair_cells(n_loc, k)
+        tab = self.tab[: cells.size].reshape(cells.shape)
+        np.take(g.ravel(), cells, out=tab)
+        loc = local.astype(np.int64)
+        return tab, _pair_id(loc[iu[0]], loc[iu[1]], n_states)
+
+
 def _tables_for_year(s_loc: np.ndarray, cat: np.ndarray, item_loc: np.ndarray, local: np.ndarray, n_states: int,
                      k: int) -> tuple[np.ndarray, np.ndarray]:
-    """Contingency tables (K, K, P_y) of the pairs of the states that voted in one year, and the pairs' global ranks.
-
-    One-hot matrix X (K·S_y x R) of the year's S_y voting states (``local``, sorted global indices; ``s_loc`` the
-    records' positions in it) and R roll calls; X Xᵀ holds every pair's joint counts. Only voting states enter, so
-    the early years (55 members) cost a tenth of the late ones.
-    """
-    n_loc = local.size
-    x = np.zeros((k * n_loc, int(item_loc[-1]) + 1), dtype=np.float32)  # float32 counts are exact below 2**24
-    x[cat * n_loc + s_loc, item_loc] = 1.0
-    cells, iu = _pair_cells(n_loc, k)
-    tab = np.take((x @ x.T).ravel(), cells)
-    return tab, _pair_id(local[iu[0]], local[iu[1]], n_states)
+    """One year's tables and pair ranks with a throw-away workspace (see :class:`_Workspace`)."""
+    tab, pid = _Workspace(local.size, k, int(item_loc.max()) + 1).tables(s_loc, cat, item_loc, local, n_states)
+    return tab.copy(), pid
 
 
 def _state_index(iso3: pd.Series, index: pd.Index) -> np.ndarray:
@@ -352,14 +284,17 @@ def _state_index(iso3: pd.Series, index: pd.Index) -> np.ndarray:
 
 def compute_panel(votes: pd.DataFrame, items: pd.DataFrame, *, k: int, states: list[str] | None = None,
                   years: tuple[int, int] | None = None, member_years: pd.DataFrame | None = None,
-                  span: tuple[int, int] | None = None) -> pd.DataFrame:
+                  span: tuple[int, int] | None = None, series: str | None = None) -> pd.DataFrame:
     """The undirected dyad-year panel from scored records (pure: no warehouse).
 
     ``votes``: item, iso3, cat (0 yes, 1 abstain, 2 no, 3 absent), year, source. ``items``: item, year (every roll
     call of the selection). ``member_years``: iso3, year, member (bool) for the NA reasons; when None, a state
     without records is reported as having no recorded vote. Rows: every pair of ``states`` (default: every state
     with a record) for every year of ``span`` (default: the first to the last year with roll calls), within
-    ``years``.
+    ``years``. ``series`` names the roll-call set in the ``series`` column and in ``source``.
+
+    Year by year (one slice of the sorted votes, one matrix product, the measures of that year's pairs written
+    straight into the output columns): every intermediate array stays small enough for the CPU cache.
     """
     present = votes["iso3"].dropna().unique()
     codes = sorted(set(map(str, present)) if states is None else set(states))
@@ -377,94 +312,112 @@ def compute_panel(votes: pd.DataFrame, items: pd.DataFrame, *, k: int, states: l
     if years is not None:
         lo, hi = max(lo, years[0]), min(hi, years[1])
     grid = np.arange(lo, hi + 1, dtype=np.int64)
-    iu = np.triu_indices(n_states, 1)
-    n_pairs = iu[0].size
+    iu0, iu1 = (i.astype(np.int32) for i in np.triu_indices(n_states, 1))
+    n_pairs = iu0.size
+    n_rows = grid.size * n_pairs
     has_items = np.isin(grid, item_years)
 
     s_idx_all = _state_index(votes["iso3"], s_pos)
     yrs_all = votes["year"].to_numpy(dtype=np.int64)
     keep = (s_idx_all >= 0) & (yrs_all >= lo) & (yrs_all <= hi)
-    # one sort by (year, roll call); then each year is a slice and its roll calls are numbered by a running count
-    item_codes = pd.factorize(votes["item"].to_numpy(dtype=np.int64), sort=True)[0].astype(np.int64)
     sel = np.flatnonzero(keep)
-    order = sel[np.argsort((yrs_all[sel] - lo) * (int(item_codes.max(initial=0)) + 1) + item_codes[sel])]
-    s_idx, yrs = s_idx_all[order], yrs_all[order]
+    # group the records by year with one O(n) radix sort; number each year's roll calls 0..R_y-1 through a small
+    # per-roll-call table (no sort of the records by roll call)
+    yi = (yrs_all[sel] - lo).astype(np.int16)
+    perm = np.argsort(yi, kind="stable")
+    order, ys = sel[perm], yi[perm]
+    item_codes, uniq = pd.factorize(votes["item"].to_numpy(dtype=np.int64))
+    code_year = np.full(len(uniq), -1, dtype=np.int64)  # -1: a roll call outside the selection
+    code_year[item_codes[sel]] = yi
+    by_year = np.lexsort((np.arange(len(uniq)), code_year))
+    first_of_year = np.searchsorted(code_year[by_year], code_year[by_year])
+    rank = np.empty(len(uniq), dtype=np.int64)
+    rank[by_year] = np.arange(len(uniq)) - first_of_year
+    s_idx = s_idx_all[order]
     cats = votes["cat"].to_numpy(dtype=np.int64)[order]
-    its = item_codes[order]
-    bounds = np.searchsorted(yrs, np.append(grid, hi + 1))
-    voted = np.zeros((grid.size, n_states), dtype=bool)
-    tabs, rows = [], []  # per year: the (K, K, P_y) tables of the pairs that both voted, and their panel rows
-    to_local = np.full(n_states, -1, dtype=np.int64)
-    from threadpoolctl import threadpool_limits
+    item_loc_all = rank[item_codes[order]]
+    bounds = np.searchsorted(ys, np.arange(grid.size + 1))
 
-    with threadpool_limits(1, user_api="blas"):  # ~80 small products: BLAS threads only add overhead
-        for t in range(grid.size):  # one matrix product per year, never a loop over pairs
-            a, b = bounds[t], bounds[t + 1]
-            if a == b:
-                continue
-            voted[t, s_idx[a:b]] = True
-            local = np.flatnonzero(voted[t])
-            to_local[local] = np.arange(local.size)
-            it = its[a:b]
-            item_loc = np.concatenate([[0], np.cumsum(it[1:] != it[:-1])])
-            tab, pid = _tables_for_year(to_local[s_idx[a:b]], cats[a:b], item_loc, local, n_states, k)
-            tabs.append(tab)
-            rows.append(t * n_pairs + pid)
-
-    nonempty = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)
-    res = measures_from_cells(np.concatenate(tabs, axis=2) if tabs else np.zeros((k, k, 0), dtype=np.float32))
-    n_rows = grid.size * n_pairs
-    out = pd.DataFrame({
-        "a": pd.Categorical.from_codes(np.tile(iu[0], grid.size), categories=codes),
-        "b": pd.Categorical.from_codes(np.tile(iu[1], grid.size), categories=codes),
-        "year": np.repeat(grid, n_pairs),
-    })
-    n_joint = np.zeros(n_rows, dtype=np.int64)
-    n_joint[nonempty] = res["n_joint"].astype(np.int64)
-    out["n_joint"] = n_joint
-    for m in MEASURES:
-        col = np.full(n_rows, np.nan)
-        col[nonempty] = res[m]
-        out[m] = col
-    no_var = np.zeros(n_rows, dtype=bool)
-    no_var[nonempty] = res["no_variation"]
-
-    # NA reasons, per state-year then per pair: no roll calls > not a member > no recorded vote > no joint vote
     member = np.ones((grid.size, n_states), dtype=bool)
     if member_years is not None and len(member_years):
         mm = member_years[member_years["iso3"].isin(s_pos) & member_years["year"].between(lo, hi)]
         member[:] = False
         member[mm["year"].to_numpy(dtype=np.int64) - lo, s_pos.get_indexer(mm["iso3"])] = mm["member"].to_numpy(bool)
-    status = np.where(voted, 0, np.where(member, 2, 1))  # 0 ok, 1 not a member, 2 member without a record
+
+    # the output columns, filled year by year
+    n_joint = np.zeros(n_rows, dtype=np.int32)
+    cols = {m: np.full(n_rows, np.nan) for m in MEASURES}
+    no_var = np.zeros(n_rows, dtype=bool)
+    voted = np.zeros((grid.size, n_states), dtype=bool)
+    to_local = np.full(n_states, -1, dtype=np.int64)
+    ws = _Workspace(n_states, k, int(np.bincount(code_year + 1).max()) if len(uniq) else 1)
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(1, user_api="blas"):  # ~80 small products: BLAS threads only add overhead
+        for t in np.flatnonzero(np.diff(bounds)):  # one matrix product per year, never a loop over pairs
+            a, b = bounds[t], bounds[t + 1]
+            voted[t, s_idx[a:b]] = True
+            local = np.flatnonzero(voted[t])
+            to_local[local] = np.arange(local.size)
+            s_loc, it_loc = to_local[s_idx[a:b]], item_loc_all[a:b]
+            key = s_loc * (int(it_loc.max()) + 1) + it_loc
+            twice = np.bincount(key)[key] > 1
+            if twice.any():
+                dup = votes.iloc[order[a + int(np.flatnonzero(twice)[0])]]
+                raise DataError("unga votes", f"two records for {dup['iso3']} on roll call {dup['item']}; expected "
+                                "one per state", column="iso3")
+            tab, pid = ws.tables(s_loc, cats[a:b], it_loc, local, n_states)
+            rows = pid + t * n_pairs  # rows of the panel
+            res = measures_from_cells(tab)
+            n_joint[rows] = res["n_joint"]
+            for m in MEASURES:
+                cols[m][rows] = res[m]
+            no_var[rows] = res["no_variation"]
+
+    # NA reasons, per state-year then per pair: no roll calls > not a member > no recorded vote > no joint vote
+    code_type = np.int16 if 2 + 2 * n_states < 2 ** 15 else np.int32  # state and reason codes
+    status = np.where(voted, 0, np.where(member, 2, 1)).astype(np.int8)  # 0 voted, 1 not a member, 2 no record
+    sa, sb = status[:, iu0].ravel(), status[:, iu1].ravel()
+    pa_, pb_ = np.tile(iu0.astype(code_type), grid.size), np.tile(iu1.astype(code_type), grid.size)
+    reason = np.where(n_joint == 0, 1, -1).astype(code_type)  # codes into `labels`; -1 = scored
+    np.copyto(reason, pb_ + (2 + n_states), where=sb == 2)
+    np.copyto(reason, pa_ + (2 + n_states), where=sa == 2)
+    np.copyto(reason, pb_ + 2, where=sb == 1)
+    np.copyto(reason, pa_ + 2, where=sa == 1)
+    reason.reshape(grid.size, n_pairs)[~has_items] = 0
+
     labels = [_REASON_NO_ROLL_CALLS, _REASON_NO_JOINT]
     labels += [f"{c} {_not_member_text(c)}" for c in codes] + [f"{c} cast no recorded vote" for c in codes]
-    sa, sb = status[:, iu[0]], status[:, iu[1]]
-    ia, ib = np.broadcast_to(iu[0], sa.shape), np.broadcast_to(iu[1], sb.shape)
-    reason = np.select(
-        [np.broadcast_to(~has_items[:, None], sa.shape), sa == 1, sb == 1, sa == 2, sb == 2,
-         (n_joint == 0).reshape(sa.shape)],
-        [0, 2 + ia, 2 + ib, 2 + n_states + ia, 2 + n_states + ib, 1],
-        default=-1,
-    ).reshape(-1)
-    out["na_reason"] = pd.Categorical.from_codes(reason, categories=labels)
     # a count is only a count where votes could have been cast: no roll calls, or a non-member, is NA, never 0
     uncountable = (reason == 0) | ((reason >= 2) & (reason < 2 + n_states))
-    out["n_joint"] = pd.array(np.where(uncountable, 0, n_joint), dtype="Int64")
-    out.loc[uncountable, "n_joint"] = pd.NA
-    out["kappa_na"] = pd.Categorical.from_codes(np.where(no_var, 0, -1), categories=[_REASON_NO_VARIATION])
-    out["score"] = out["agree_identical"]
+    out = {
+        "a": pd.Categorical.from_codes(pa_, categories=codes, validate=False),
+        "b": pd.Categorical.from_codes(pb_, categories=codes, validate=False),
+        "year": np.repeat(grid, n_pairs),
+        "n_joint": pd.arrays.IntegerArray(n_joint, uncountable),
+    }
+    out.update(cols)
+    out["thin"] = pd.arrays.BooleanArray(n_joint < MIN_JOINT, uncountable)
+    out["na_reason"] = pd.Categorical.from_codes(reason, categories=labels, validate=False)
+    out["kappa_na"] = pd.Categorical.from_codes(no_var.view(np.int8) - np.int8(1), categories=[_REASON_NO_VARIATION],
+                                                validate=False)
+    out["score"] = cols["agree_identical"]
     src_cat = pd.Categorical(votes["source"])
     n_src = max(len(src_cat.categories), 1)
     y_min = int(yrs_all.min()) if yrs_all.size else 0
     seen = np.flatnonzero(np.bincount((yrs_all - y_min) * n_src + src_cat.codes, minlength=1))  # O(n), no sort
     src_year = pd.Series([str(src_cat.categories[c]) for c in seen % n_src], index=seen // n_src + y_min) \
-        .groupby(level=0).agg(lambda x: ",".join(sorted(x)))
+        .groupby(level=0).agg(lambda x: "+".join(sorted(x)))
+    if series is not None:
+        src_year = f"{series}: " + src_year
     src_labels = sorted(set(src_year))
     src_code = pd.Series(range(len(src_labels)), index=src_labels)
-    per_year = src_year.reindex(grid).map(src_code).fillna(-1).to_numpy(dtype=np.int64)
-    src = np.where(n_joint > 0, np.repeat(per_year, n_pairs), -1)
-    out["source"] = pd.Categorical.from_codes(src, categories=src_labels)
-    return out
+    per_year = src_year.reindex(grid).map(src_code).fillna(-1).to_numpy(dtype=np.int16)
+    src = np.where(n_joint > 0, np.repeat(per_year, n_pairs), np.int16(-1))
+    if series is not None:
+        out["series"] = pd.Categorical.from_codes(np.zeros(n_rows, np.int8), categories=[series], validate=False)
+    out["source"] = pd.Categorical.from_codes(src, categories=src_labels, validate=False)
+    return pd.DataFrame(out, copy=False)
 
 
 def _not_member_text(iso3: str) -> str:
@@ -508,15 +461,18 @@ def directed(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def panel(wh: Warehouse, states: list[str] | None = None, years: tuple[int, int] | None = None, *,
-          absences: str = "missing", issue: str | None = None, important: bool = False,
-          year_basis: str = "calendar", use_cache: bool = True) -> pd.DataFrame:
-    """The undirected panel for a selection of votes. The all-states panel is cached in the warehouse."""
-    opts = Options(absences, issue, important, year_basis)
+          series: str = DEFAULT_SERIES, topic: str | None = None, absences: str = "missing",
+          issue: str | None = None, important: bool = False, year_basis: str = "calendar",
+          use_cache: bool = True) -> pd.DataFrame:
+    """The undirected panel of one series for a selection of votes. The all-states panel is cached in the
+    warehouse."""
+    opts = Options(absences, issue, important, year_basis, series, topic)
 
     def compute(sel=None):
         votes, items, span = load_votes(wh, opts)
         codes = sorted(set(map(str, votes["iso3"].dropna().unique())) if sel is None else set(sel))
-        return compute_panel(votes, items, k=opts.k, states=sel, member_years=membership(items, codes), span=span)
+        return compute_panel(votes, items, k=opts.k, states=sel, member_years=membership(items, codes), span=span,
+                             series=opts.series)
 
     if states is None:
         df = cached(wh, opts.key, compute) if use_cache else compute()
@@ -531,19 +487,75 @@ def panel(wh: Warehouse, states: list[str] | None = None, years: tuple[int, int]
 
 
 def dyad_years(wh: Warehouse, states: list[str] | None = None, years: tuple[int, int] | None = None, *,
-               absences: str = "missing", issue: str | None = None, important: bool = False,
-               year_basis: str = "calendar", directed_output: bool = False, use_cache: bool = True) -> pd.DataFrame:
+               series: str = DEFAULT_SERIES, topic: str | None = None, absences: str = "missing",
+               issue: str | None = None, important: bool = False, year_basis: str = "calendar",
+               directed_output: bool = False, use_cache: bool = True) -> pd.DataFrame:
     """Registry entry: one row per undirected dyad-year (or both orderings with ``directed_output``).
 
-    ``score`` = ``agree_identical``. a, b and the reason columns are plain strings (missing = NA).
+    ``score`` = ``agree_identical``. a, b and the label columns are plain strings (missing = NA).
     """
-    df = panel(wh, states, years, absences=absences, issue=issue, important=important, year_basis=year_basis,
-               use_cache=use_cache)
-    for c in ("a", "b", "na_reason", "kappa_na", "source"):
-        df[c] = _as_str(df[c])
+    df = panel(wh, states, years, series=series, topic=topic, absences=absences, issue=issue, important=important,
+               year_basis=year_basis, use_cache=use_cache)
+    for c in ("a", "b", "na_reason", "kappa_na", "source", "series"):
+        if c in df.columns:
+            df[c] = _as_str(df[c])
     if directed_output:
         df = directed(df)
     return df
+
+
+def compare(wh: Warehouse, states: list[str], years: tuple[int, int] | None = None, *,
+            measure: str = "agree_identical", **options) -> pd.DataFrame:
+    """Both series side by side for the dyads of ``states``: per dyad-year ``n_joint`` and ``measure`` of each,
+    and ``diff`` = voeten - undl where both rest on at least :data:`MIN_JOINT` joint votes (the effect of the
+    roll-call set: Voeten's amendment and paragraph votes, and recorded votes one source has and the other lacks)."""
+    if measure not in MEASURES:
+        raise UsageError(f"unknown measure {measure!r}", hint="choose from " + ", ".join(MEASURES))
+    options.pop("series", None)
+    parts = []
+    for s in SERIES:
+        d = dyad_years(wh, states, years, series=s, **options)
+        parts.append(d[["a", "b", "year", "n_joint", measure]].rename(
+            columns={"n_joint": f"n_{s}", measure: f"{measure}_{s}"}))
+    out = parts[0].merge(parts[1], on=["a", "b", "year"], how="outer")
+    enough = (out["n_undl"].fillna(0) >= MIN_JOINT) & (out["n_voeten"].fillna(0) >= MIN_JOINT)
+    out["diff"] = (out[f"{measure}_voeten"] - out[f"{measure}_undl"]).where(enough.to_numpy(bool))
+    out["source"] = "undl: " + us.UNDL + "+" + us.UNDL_2025 + "; voeten: " + (
+        us.RAW if options.get("absences") == "category" else us.TIDY)
+    return out.sort_values(["a", "b", "year"]).reset_index(drop=True)
+
+
+def group_cohesion(wh: Warehouse, states: list[str], *, series: str = DEFAULT_SERIES, topic: str | None = None,
+                   year_basis: str = "calendar") -> pd.DataFrame:
+    """Joint cohesion of a group per year: the share of roll calls on which every member cast a vote (yes, no or
+    abstain) and all voted alike (``unga_cohesion``), over ``unga_n_votes`` such roll calls. A stricter test than
+    any dyad's agreement, which pairwise means can hide."""
+    opts = Options(year_basis=year_basis, series=series, topic=topic)
+    members = sorted(set(states))
+    votes, _, _ = load_votes(wh, opts)
+    v = votes[votes["iso3"].isin(members) & (votes["cat"] < 3)]
+    g = v.groupby(["year", "item"], observed=True)["cat"].agg(["size", "nunique"])
+    g = g[g["size"] == len(members)]
+    out = (g["nunique"].eq(1).groupby(level="year").agg(["mean", "size"])
+           .rename(columns={"mean": "unga_cohesion", "size": "unga_n_votes"}).reset_index())
+    out["unga_series"] = series + (f" (topic {topic})" if topic else "")
+    return out
+
+
+def votes(wh: Warehouse, *, series: str = DEFAULT_SERIES, resolution: str | None = None, topic: str | None = None,
+          years: tuple[int, int] | None = None, states: list[str] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Individual votes: (roll calls chosen, long table item, symbol, date, iso3, vote) for a resolution symbol,
+    a topic and/or calendar years; ``states`` restricts the voters."""
+    us.check_series(series)
+    topic = us.check_topic(topic)
+    if resolution is None and topic is None and years is None:
+        raise UsageError("say which votes: --resolution, --topic or --year", hint="e.g. --resolution A/RES/ES-11/1")
+    chosen = us.find(wh, series, resolution=resolution, topic=topic, years=years)
+    rows = us.vote_rows(wh, series, chosen)
+    if states is not None:
+        rows = rows[rows["iso3"].isin(states)]
+    rows = rows.merge(chosen[["item", "symbol", "date"]], on="item")
+    return chosen, rows[["item", "symbol", "date", "iso3", "vote"]].sort_values(["date", "symbol", "iso3"])
 
 
 register(Family(
@@ -552,10 +564,11 @@ register(Family(
     domain="political",
     dyad_years=dyad_years,
     description=(
-        "UN General Assembly roll calls (Voeten, Strezhnev & Bailey, to early 2020) and the 2025 GA votes (UN "
-        "Digital Library via 3DL): identical-vote share (score), Voeten agreement (abstain = 0.5), "
-        "Signorino-Ritter S with and without abstentions, quadratic-weighted Cohen's kappa (own marginals) and "
-        "Scott's pi (pooled marginals). Absences missing; 2021-2024 have no roll calls (NA)."
+        "UN General Assembly recorded votes, two named series never spliced: undl (default; UN Digital Library, "
+        "adopted resolutions 1946-2025, 2025 with the 3DL scrape) and voeten (Voeten, Strezhnev & Bailey, all roll "
+        "calls to January 2020). Identical-vote share (score), Voeten agreement (abstain = 0.5), Signorino-Ritter S "
+        "with and without abstentions, quadratic-weighted Cohen's kappa (own marginals) and Scott's pi (pooled "
+        "marginals); absences missing or a category; topics (ukraine, es11, dprk); thin = fewer than 10 joint votes."
     ),
     columns=COLUMNS,
 ))

@@ -13,10 +13,16 @@ Three products, all keyed on the document symbol (resolution ``S/RES/n (yyyy)``,
   state that did not sit on the Council (the DPRK never did) the number of Council texts on that state and the
   other member's votes on them.
 
-Sources: ``unsc_member_votes`` (every draft put to a vote, 1994 to 30 May 2025), ``unga_votes_2025`` (Security
-Council resolutions of 2025), ``unsc_vetoes`` (1946 to 8 July 2022), ``unsc_failed_drafts_votes`` (member votes on
-vetoed drafts before 1994) and ``chr_unsc_dprk`` (resolution 825 of 1993, PRSTs, the never-voted December 2019
-China-Russia draft). Scales, rules and citations: docs/measures/unsc.md.
+Sources: ``undl_sc_votes`` (the UN Digital Library's per-member votes on every adopted resolution, 1946 to October
+2025), ``unsc_member_votes`` (every draft put to a vote, 1994 to 30 May 2025), ``unga_votes_2025`` (Security Council
+resolutions of 2025), ``unsc_vetoes`` (1946 to 8 July 2022), ``unsc_failed_drafts_votes`` (member votes on vetoed
+drafts before 1994) and ``chr_unsc_dprk`` (resolution 825 of 1993, PRSTs, the never-voted December 2019 China-Russia
+draft). Scales, rules and citations: docs/measures/unsc.md.
+
+Where the sources disagree on an adopted resolution, the UN Digital Library wins (:func:`_merge_undl`): its votes
+replace those of the member file and of the 2025 scrape for every resolution it holds. The member file supplies
+failed and vetoed drafts and adopted resolutions the UN DL file lacks. Before 1994 co-voting therefore rests on
+adopted resolutions only (vetoed and failed drafts have no per-member votes there), which the ``source`` says.
 """
 
 from __future__ import annotations
@@ -38,7 +44,7 @@ from .registry import Family, check_years, register
 P5 = ("CHN", "FRA", "GBR", "RUS", "USA")
 WEST = ("USA", "GBR", "FRA")
 PRC_SEAT = dt.date(1971, 10, 25)  # the PRC took the China seat; before, the ROC (TWN) held it
-VOTES_FIRST_YEAR = 1994  # per-member votes on every draft put to a vote start here
+VOTES_FIRST_YEAR = 1994  # per-member votes on every draft put to a vote start here (adopted only before)
 CHRONOLOGY_FIRST_YEAR = 1991  # chr_unsc_dprk starts with resolution 702 (1991)
 SEAT_SHARE = 0.5  # an elected member is seated in a year when it voted on at least this share of its texts
 
@@ -60,7 +66,9 @@ TOPIC_PATTERNS = {
 }
 _TOPIC_ALIASES = {"DPRK": "PRK", "NORTH KOREA": "PRK", "PRK": "PRK"}
 
-VOTE_CODES = ("yes", "no", "abstain", "veto", "consensus", "sponsor", "no_vote")
+VOTE_CODES = ("yes", "no", "abstain", "veto", "not_voting", "consensus", "sponsor", "no_vote")
+CAST = ("yes", "no", "abstain")  # the votes co-voting compares; not_voting (listed, no vote) and no_vote are not
+_UNDL_VOTE = {"Y": "yes", "N": "no", "A": "abstain", "X": "not_voting"}
 _CHR_VOTE = {"no (veto)": "veto"}
 _SPACES = re.compile(r"[\s\u00a0]+")
 _RES = re.compile(r"(\d{2,4})\s*[(/]\s*(\d{4})")
@@ -98,6 +106,7 @@ class UnscData:
     failed: pd.DataFrame  # key, iso3, vote: member votes on failed drafts (hand-entered, 1947-2022)
     dprk: pd.DataFrame | None  # chr_unsc_dprk indexed by normalised symbol
     last_year: int  # last year with recorded votes
+    first_year: int = VOTES_FIRST_YEAR  # first year with recorded votes (1946 with undl_sc_votes)
 
 
 def load(wh: Warehouse) -> UnscData:
@@ -105,6 +114,8 @@ def load(wh: Warehouse) -> UnscData:
     wh.require("unsc_member_votes", "unsc_vetoes")
     present = set(wh.tables())
     votes, texts = _member_votes(wh, "unga_votes_2025" in present)
+    if "undl_sc_votes" in present:
+        votes, texts = _merge_undl(votes, texts, *_undl_votes(wh))
     votes, texts, seats = _check_votes(votes, texts)
     vetoes = _veto_events(wh, votes, texts)
     failed = pd.DataFrame(columns=["key", "iso3", "vote"])
@@ -117,7 +128,8 @@ def load(wh: Warehouse) -> UnscData:
         c["symbol"] = norm_symbol(c["document"])
         c["date"] = pd.to_datetime(c["date"]).dt.date
         dprk = c.set_index("symbol")
-    return UnscData(votes, texts, seats, vetoes, failed, dprk, int(texts["year"].max()))
+    cast = votes[votes["vote"].isin(CAST)]
+    return UnscData(votes, texts, seats, vetoes, failed, dprk, int(texts["year"].max()), int(cast["year"].min()))
 
 
 def _member_votes(wh: Warehouse, with_2025: bool = True) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -193,6 +205,55 @@ def _votes_2025(wh: Warehouse) -> tuple[pd.DataFrame, pd.DataFrame]:
                           "outcome": "Adopted", "key": t["key"], "source": "unga_votes_2025"})
     v = t[["key", "iso3", "vote"]].explode(["iso3", "vote"]).merge(texts[["key", "year"]], on="key")
     return v[["key", "year", "iso3", "vote"]].astype({"iso3": "string", "vote": "string"}), texts
+
+
+_UNDL_SQL = """
+SELECT resolution_symbol, vote_date, iso3, vote, title, agenda FROM undl_sc_votes WHERE iso3 IS NOT NULL
+"""
+
+
+def _undl_votes(wh: Warehouse) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Votes and texts of every adopted resolution in the UN Digital Library (1946-2025).
+
+    X = listed without a vote: ``not_voting`` (an absent or non-participating member: the USSR in 1950, the PRC on
+    many texts of the 1970s). A record listing every member with X was adopted without a vote: ``no_vote`` for all
+    (not absences). The China seat is by date (``TWN`` to 25 October 1971), as the connector stores it."""
+    u = wh.query(_UNDL_SQL)
+    u["key"] = norm_resolution(u["resolution_symbol"])
+    u = u[u["key"].notna()]
+    u["vote"] = u["vote"].map(_UNDL_VOTE)
+    without = u.groupby("key")["vote"].transform(lambda v: v.eq("not_voting").all())
+    u.loc[without.to_numpy(bool), "vote"] = "no_vote"
+    date = pd.to_datetime(u["vote_date"])
+    u["year"] = date.dt.year.astype("int64")
+    first = u.drop_duplicates("key")
+    texts = pd.DataFrame({
+        "year": first["year"].to_numpy(), "date": pd.to_datetime(first["vote_date"]).dt.date.to_numpy(),
+        "draft": pd.NA, "resolution": first["key"].to_numpy(),
+        "agenda": (first["title"].fillna("").astype(str) + " | " + first["agenda"].fillna("").astype(str)).to_numpy(),
+        "outcome": np.where(first["key"].isin(set(u.loc[u["vote"] == "no_vote", "key"])), "Adopted without a vote",
+                            "Adopted"),
+        "key": first["key"].to_numpy(), "source": "undl_sc_votes",
+    })
+    votes = u[["key", "year", "iso3", "vote"]].astype({"iso3": "string", "vote": "string"})
+    return votes.reset_index(drop=True), texts
+
+
+def _merge_undl(votes: pd.DataFrame, texts: pd.DataFrame, uv: pd.DataFrame, ut: pd.DataFrame
+                ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The rule where the sources meet: for every adopted resolution the UN Digital Library holds, its per-member
+    votes replace the member file's and the 2025 scrape's (MANIFEST 10c: 99.9 % identical on the P5 votes outside
+    the member file's corrupt 1995 block and the 42 texts adopted without a vote). A text both hold keeps the
+    member file's draft symbol and agenda; its ``source`` names both."""
+    have = set(ut["key"])
+    votes = pd.concat([votes[~votes["key"].isin(have)], uv], ignore_index=True)
+    both = texts["key"].isin(have)
+    texts = texts.copy()
+    texts.loc[both, "source"] = "undl_sc_votes+" + texts.loc[both, "source"].astype(str)
+    without = set(ut.loc[ut["outcome"] == "Adopted without a vote", "key"])
+    texts.loc[both & texts["key"].isin(without), "outcome"] = "Adopted without a vote"
+    texts = pd.concat([texts, ut[~ut["key"].isin(set(texts["key"]))]], ignore_index=True)
+    return votes, texts
 
 
 def _check_votes(votes: pd.DataFrame, texts: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
@@ -297,6 +358,7 @@ def covoting(votes: pd.DataFrame, states: list[str] | None = None) -> pd.DataFra
     """Per year and pair of members: ``n_joint`` texts both voted on, ``n_identical`` and ``agree`` = their share
     of identical votes (yes/no/abstain; an abstention against a yes or a no counts as different)."""
     v = votes[["key", "year", "iso3", "vote"]]
+    v = v[v["vote"].isin(CAST)]  # a member listed without a vote (or a text adopted without one) is not compared
     if states is not None:
         v = v[v["iso3"].isin(states)]
     j = v.merge(v, on=["key", "year"], suffixes=("_a", "_b"))
@@ -323,10 +385,20 @@ def p5_covoting(wh: Warehouse, years: tuple[int, int] | None = None, topic: str 
     label[("CHN", "RUS")] = "CHN-RUS"
     cv["pair"] = [label.get((a, b)) for a, b in zip(cv["a"], cv["b"])]
     wide = cv.dropna(subset=["pair"]).pivot(index="year", columns="pair", values="agree")
-    n = votes[votes["iso3"].isin(P5)].groupby("year")["key"].nunique().rename("n_texts")
+    cast = votes[votes["iso3"].isin(P5) & votes["vote"].isin(CAST)]
+    n = cast.groupby("year")["key"].nunique().rename("n_texts")
     out = wide.reindex(columns=list(label.values())).join(n, how="left").reset_index()
-    y25 = set(d.texts.loc[d.texts["source"] == "unga_votes_2025", "year"])
-    out["source"] = np.where(out["year"].isin(y25), "unsc_member_votes+unga_votes_2025", "unsc_member_votes")
+    out["source"] = _year_sources(d, out["year"].to_numpy())
+    return out
+
+
+def _year_sources(d: UnscData, years: np.ndarray) -> np.ndarray:
+    """Per year, the vote datasets behind the co-voting: before 1994 adopted resolutions only (UN DL)."""
+    src = d.texts.assign(s=d.texts["source"].astype(str).str.split("+")).explode("s")
+    per = src.groupby("year")["s"].agg(lambda x: "+".join(sorted(set(x) - {"chr_unsc_dprk"})))
+    out = pd.Series(years).map(per).fillna("").to_numpy(dtype=object)
+    early = years < VOTES_FIRST_YEAR
+    out[early] = np.where(out[early] != "", out[early] + " (adopted resolutions only)", "")
     return out
 
 
@@ -385,7 +457,9 @@ def unsc_texts(wh: Warehouse, topic: str, *, data: UnscData | None = None) -> pd
 
     One row per text: ``date, year, symbol, draft, kind, outcome, n_yes, n_no, n_abstain, CHN, FRA, GBR, RUS, USA,
     vetoed_by, agenda, source``. A permanent member's vote is yes/no/abstain, 'veto' (its 'no' defeated the draft),
-    'consensus' (PRSTs), 'sponsor' (never-voted drafts), 'no_vote' (adopted without a vote) or NA (not in the data).
+    'not_voting' (listed without a vote: absent or not participating), 'consensus' (PRSTs), 'sponsor' (never-voted
+    drafts), 'no_vote' (adopted without a vote) or NA (not in the data). ``vetoed_by`` lists the vetoing members
+    (NA: no veto recorded; :func:`vetoed_by_label` tells "none" from "unknown" for display).
     """
     iso, pat = topic_pattern(topic)
     d = data or load(wh)
@@ -421,6 +495,18 @@ def unsc_texts(wh: Warehouse, topic: str, *, data: UnscData | None = None) -> pd
             "agenda", "source"]
     extra = [c for c in texts.columns if c not in cols]
     return texts[cols + extra].sort_values(["date", "symbol"]).reset_index(drop=True)
+
+
+def vetoed_by_label(texts: pd.DataFrame) -> pd.Series:
+    """``vetoed_by`` for display: 'none' where the data say that no veto was cast (adopted texts, PRSTs, drafts
+    never put to a vote, failed drafts with recorded votes and no permanent 'no'); NA only where it is unknown (a
+    failed draft without recorded votes)."""
+    v = texts["vetoed_by"].astype("string")
+    no_veto = texts["kind"].isin(["resolution", "prst", "draft_not_voted"]).to_numpy()
+    # a failed draft with recorded votes and no vetoer failed for lack of votes
+    known = texts[list(P5)].notna().any(axis=1).to_numpy() & ~texts["outcome"].astype("string").str.contains(
+        "veto", case=False).fillna(False).to_numpy()
+    return v.where(v.notna() | ~(no_veto | known), "none")
 
 
 def _merge_dprk(texts: pd.DataFrame, d: UnscData) -> pd.DataFrame:
@@ -478,10 +564,15 @@ STRINGENCY_LABELS = {0: "none/other", 1: "condemnation/demands", 2: "arms and WM
 def unsc_timeline(wh: Warehouse, topic: str = "DPRK", *, data: UnscData | None = None) -> pd.DataFrame:
     """Every Council text on a topic, oldest first. For the DPRK also: ``poe`` (Panel of Experts established /
     renewed / renewal vetoed), ``stringency`` (0-5) with label, reason and source, and ``regime_stringency`` (the
-    highest code among adopted DPRK-specific texts so far: the level of the sanctions regime in force)."""
+    highest code among adopted DPRK-specific texts so far: the level of the sanctions regime in force).
+
+    The DPRK timeline starts in 1991, with the curated chronology and the DPRK's UN membership: the Korean War
+    texts of 1950 (82-85, on "aggression upon the Republic of Korea") are not Council action on a member state and
+    stay with ``unsc_texts``."""
     t = unsc_texts(wh, topic, data=data)
     if topic_pattern(topic)[0] != "PRK":
         return t
+    t = t[t["year"] >= CHRONOLOGY_FIRST_YEAR].reset_index(drop=True)
     s = stringency_codes().set_index("symbol")
     for col, src in (("stringency_label", "label"), ("poe", "poe"), ("scope", "scope"),
                      ("stringency_reason", "reason"), ("stringency_source", "source")):
@@ -514,14 +605,14 @@ def dyad_years(wh: Warehouse, states: list[str] | None = None, years: tuple[int,
     out = (pd.DataFrame(list(itertools.combinations(states, 2)), columns=["a", "b"])
            .merge(pd.DataFrame({"year": np.arange(lo, hi + 1, dtype="int64")}), how="cross"))
 
-    # co-voting: NA outside 1994..last vote year, or unless both were seated
+    # co-voting: NA outside the years with recorded votes, or unless both were seated
     # seated: a permanent member, or an elected member the vote data show on the Council that year
     seated = d.seats.assign(seat=True)
     sa = out.merge(seated.rename(columns={"iso3": "a"}), on=["a", "year"], how="left")["seat"].notna().to_numpy()
     sb = out.merge(seated.rename(columns={"iso3": "b"}), on=["b", "year"], how="left")["seat"].notna().to_numpy()
     sa = sa | _permanent(out["a"], out["year"]).to_numpy()
     sb = sb | _permanent(out["b"], out["year"]).to_numpy()
-    both = sa & sb & out["year"].between(VOTES_FIRST_YEAR, d.last_year).to_numpy()
+    both = sa & sb & out["year"].between(d.first_year, d.last_year).to_numpy()
     cv = covoting(d.votes, states)[["a", "b", "year", "n_joint", "agree"]]
     out = out.merge(cv, on=["a", "b", "year"], how="left")
     out["n_joint"] = out["n_joint"].fillna(0).where(both).astype("Int64")
@@ -550,14 +641,12 @@ def dyad_years(wh: Warehouse, states: list[str] | None = None, years: tuple[int,
 
     out = _topic_columns(wh, d, out, states, sa, sb)
     out["score"] = out["agree"]
-    # the datasets behind each row: vetoes from 1946, votes from 1994, 2025 texts, the DPRK chronology
+    # the datasets behind each row: the vote data of the year, vetoes from 1946, the DPRK chronology
     yr = out["year"].to_numpy()
-    y25 = set(d.texts.loc[d.texts["source"] == "unga_votes_2025", "year"])
-    code = ((yr >= VOTES_FIRST_YEAR) & (yr <= d.last_year)) * 1 + np.isin(yr, list(y25)) * 2 + (
-        out["topic_texts"].notna() & (out["a"].eq("PRK") | out["b"].eq("PRK"))).to_numpy() * 4
-    names = [("unsc_member_votes; " if c & 1 else "") + ("unga_votes_2025; " if c & 2 else "") + "unsc_vetoes"
-             + ("; chr_unsc_dprk" if c & 4 else "") for c in range(8)]
-    out["source"] = np.asarray(names, dtype=object)[code]
+    votes_src = _year_sources(d, np.arange(lo, hi + 1))
+    per_year = np.where(votes_src != "", votes_src + "; unsc_vetoes", "unsc_vetoes")
+    dprk = (out["topic_texts"].notna() & (out["a"].eq("PRK") | out["b"].eq("PRK"))).to_numpy()
+    out["source"] = per_year[yr - lo] + np.where(dprk, "; chr_unsc_dprk", "")
     return out[["a", "b", "year", *COLUMNS, "score", "source"]]
 
 
@@ -602,7 +691,7 @@ def _topic_columns(wh: Warehouse, d: UnscData, out: pd.DataFrame, states: list[s
                 continue
             rx = re.compile(topic_pattern(s)[1], re.IGNORECASE)
             on = d.texts[d.texts["agenda"].str.contains(rx, na=False)]
-            years, long, first = on["year"], lv[lv["key"].isin(on["key"])], VOTES_FIRST_YEAR
+            years, long, first = on["year"], lv[lv["key"].isin(on["key"])], d.first_year
             ev = d.vetoes[d.vetoes["key"].isin(on["key"]) | d.vetoes["agenda"].str.contains(rx, na=False)]
             vet = (ev.sort_values("iso3").groupby("key")
                    .agg(year=("year", "first"), date=("date", "first"), vetoed_by=("iso3", ";".join))
@@ -667,7 +756,8 @@ register(Family(
     label="UN Security Council: co-voting, vetoes, texts on a state",
     domain="political",
     dyad_years=dyad_years,
-    description="share of identical votes on texts both voted on (1994-2025, NA unless both seated); vetoes and "
-                "joint vetoes (1946-2025); Council texts on an unseated member and the partner's votes on them",
+    description="share of identical votes on texts both voted on (NA unless both seated; 1994-2025 every draft put "
+                "to a vote, 1946-1993 adopted resolutions only, UN Digital Library); vetoes and joint vetoes "
+                "(1946-2025); Council texts on an unseated member and the partner's votes on them",
     columns=COLUMNS,
 ))

@@ -137,6 +137,10 @@ def _domains(ctx: Context) -> str:
 def _families(ctx: Context) -> str:
     parts = []
     for title, module, attr, args in (
+        ("UN General Assembly: agreement in the two roll-call series", "report.figures_unga", "agreement_figure",
+         "states"),
+        ("UN General Assembly: the Ukraine emergency-session votes (ES-11)", "report.figures_unga",
+         "ukraine_votes_figure", "states"),
         ("UN General Assembly: ideal points", "report.figures_unga", "idealpoints_figure", "states"),
         ("Security Council: DPRK timeline", "report.figures_unsc", "unsc_timeline_figure", "topic"),
         ("Treaties", "report.figures_unsc", "treaty_figure", "dyads"),

@@ -19,7 +19,9 @@ from ..warehouse import Warehouse
 from .figure_common import add_caption
 
 UNSC_SOURCES = (
-    "Sources: per-member votes 1994-May 2025 (UN voting records compiled in GitHub oliverunv/Voting-Agent); 2025 "
+    "Sources: per-member votes on adopted resolutions 1946-2025 (UN Dag Hammarskjöld Library voting records, "
+    "digitallibrary.un.org, as crawled in GitHub lefthand67/un_votes; preferred where sources overlap); on every "
+    "draft 1994-May 2025 (UN voting records compiled in GitHub oliverunv/Voting-Agent); 2025 "
     "Security Council votes (UN Digital Library, 3DL scrape, GitHub HZloto/unga-2025); vetoes 1946-2022 (Yordan / "
     "World Politics Datalab, from the UN Dag Hammarskjöld Library veto list); alignwatch chronology chr_unsc_dprk "
     "(resolution 825 of 1993, presidential statements, the Dec 2019 draft; UN press releases); stringency codes: "
@@ -113,7 +115,8 @@ def fig_unsc_timeline(t: pd.DataFrame, covoting: pd.DataFrame | None = None, top
     note = ("Stringency code of a text = highest rung of the measures it itself imposes (0 none/other, 1 condemnation/"
             "demands, 2 arms and WMD items, 3 financial, 4 sectoral export bans, 5 caps on oil imports or labour); "
             "failed drafts are placed at the code of what they would have imposed. Co-voting counts yes/no/abstain "
-            "as three categories; 1995 rests on 10 texts (the source's other 1995 rows are inconsistent and dropped).")
+            "as three categories (a member listed without a vote is not compared); before 1994 it rests on adopted "
+            "resolutions only.")
     return add_caption(fig, UNSC_SOURCES + "\n" + note)
 
 
@@ -122,6 +125,8 @@ def unsc_timeline_figure(wh: Warehouse, topic: str = "DPRK") -> go.Figure:
     data = us.load(wh)
     t = us.unsc_timeline(wh, topic, data=data)
     cov = us.p5_covoting(wh, data=data)
+    if len(t):  # the co-voting panel spans the texts shown (votes reach back to 1946)
+        cov = cov[cov["year"] >= int(t["year"].min())]
     iso, _ = us.topic_pattern(topic)
     return fig_unsc_timeline(t, cov, topic="the DPRK" if iso == "PRK" else topic)
 

@@ -1,5 +1,6 @@
 """UN Security Council: vetoes 1946-2022, meetings and actions 1946-2019, failed drafts with per-member votes
-1947-2022, and per-member votes on every draft put to a vote 1994-May 2025 (MANIFEST sections 3 and 9c).
+1947-2022, per-member votes on every draft put to a vote 1994-May 2025 (MANIFEST sections 3 and 9c), and the UN
+Digital Library's per-member votes on every adopted resolution 1946-2025 (``undl_sc_votes``, section 10c).
 
 Transforms (only where the manifest describes a quirk):
 
@@ -8,6 +9,10 @@ Transforms (only where the manifest describes a quirk):
   names, so "Russian Federation" also stands for the USSR; "China" before 1971 is the Republic of China (``TWN``).
 * ``unsc_member_votes`` renames the xlsx headers to snake_case and lowercases the vote. Its ``date`` is a heuristic
   repair of day/month swaps: join on ``draft``/``resolution``, not on dates.
+* ``undl_sc_votes`` has the layout of the GA file (``unga_recent.undl_votes``): vote Y / N / A / X, the China seat
+  by date (``TWN`` to 25 October 1971), USSR = ``RUS``. 42 records list every member with X: resolutions adopted
+  without a vote, not absences. Where it and ``unsc_member_votes`` disagree, the measures prefer it (the rule is in
+  ``alignwatch.measures.unsc``).
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ import pyarrow.compute as pc
 from .base import CountryCol, Dataset, RowProblem
 from ..errors import DataError
 from .publishers import copy, read_any
+from .unga_recent import undl_dataset
 
 _VETO = "https://github.com/world-politics-datalab/vetoes-un-security-council/raw/661c5246872143cf16e500e4e7f2f70a45df5ac8"
 _TONG = "https://github.com/emilytong123/unsc_for_us/raw/6346d1c963be416b1ffe358b7c5b193a7bc201fe"
@@ -151,6 +157,13 @@ def _member_votes(tbl: pa.Table) -> pa.Table:
 
 
 DATASETS = [
+    undl_dataset(
+        "undl_sc_votes", "unsc", "unsc/undl_sc_votes_adopted_1946_2025.parquet",
+        "One row per Council member listed on an adopted resolution, 1946-01-25 to 2025-10-31 (892 resolutions before "
+        "1994); vetoed and failed drafts are not included. vote Y/N/A or X (listed without a vote: an absent or "
+        "non-participating member; all 15 X = adopted without a vote). iso3: China seat by date; USSR = RUS.",
+        ga=False,
+    ),
     Dataset(
         table="unsc_vetoes",
         source="unsc",
