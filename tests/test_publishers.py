@@ -236,9 +236,9 @@ def test_update_downloads_a_new_release_and_shows_the_numbers(site, capsys):
     changes = pd.read_csv(io.StringIO("what,before,after,change" + numbers)).set_index("what")
     assert changes.loc["unga_roll_calls", "change"] == "+1 rows"
     assert changes.loc["UNGA roll calls 2020", "change"] == "+1"
-    assert changes.loc["agreement CHN-PRK 2020", "before"] == "new"  # CHN abstained, PRK voted no
-    assert float(changes.loc["agreement CHN-PRK 2020", "after"]) == 0.0
-    assert float(changes.loc["agreement PRK-RUS 2020", "after"]) == 1.0
+    assert changes.loc["agreement CHN-PRK (voeten) 2020", "before"] == "new"  # CHN abstained, PRK voted no
+    assert float(changes.loc["agreement CHN-PRK (voeten) 2020", "after"]) == 0.0
+    assert float(changes.loc["agreement PRK-RUS (voeten) 2020", "after"]) == 1.0
     assert query(site, "SELECT release FROM _provenance WHERE \"table\" = 'unga_votes'")["release"].item() == "V28.0"
 
 

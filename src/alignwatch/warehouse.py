@@ -272,9 +272,11 @@ class IngestResult:
 
 
 def spec_fingerprint(ds: Dataset) -> str:
-    """What besides the input file decides a table's content: its connector module, the reading machinery, and
-    the package's curated tables (state crosswalk, chronology checks). Changing any of them re-ingests."""
+    """What besides the input file decides a table's content: its connector module and the connector modules it
+    borrows from (the SC votes use the GA reader), the reading machinery, and the package's curated tables (state
+    crosswalk, chronology checks). Changing any of them re-ingests."""
     import importlib
+    import sys
     from importlib import resources
 
     h = hashlib.sha256()
@@ -282,8 +284,17 @@ def spec_fingerprint(ds: Dataset) -> str:
         mod = importlib.import_module(f"alignwatch.sources.{ds.source}")
     except ImportError:  # a dataset declared outside the package (tests)
         mod = None
-    for path in filter(None, [getattr(mod, "__file__", None), base.__file__]):
-        h.update(Path(path).read_bytes())
+    used = {base.__name__}
+    if mod is not None:
+        used.add(mod.__name__)
+        for value in vars(mod).values():  # modules and functions the connector imported from its siblings
+            name = value.__name__ if isinstance(value, type(sys)) else getattr(value, "__module__", None)
+            if isinstance(name, str) and name.startswith("alignwatch.sources."):
+                used.add(name)
+    for name in sorted(used):
+        path = getattr(sys.modules.get(name), "__file__", None)
+        if path:
+            h.update(Path(path).read_bytes())
     for name in ("states.csv", "chronology_checks.csv"):
         h.update(resources.files("alignwatch.data").joinpath(name).read_bytes())
     return h.hexdigest()[:16]

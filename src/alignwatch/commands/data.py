@@ -250,15 +250,16 @@ def numbers(db) -> dict:
         if wh.has("unga_roll_calls"):
             q = wh.query("SELECT year(date) AS y, count(*) AS n FROM unga_roll_calls GROUP BY 1")
             out["roll_calls"] = {int(y): int(n) for y, n in zip(q["y"], q["n"]) if pd.notna(y)}
-        try:
-            from ..measures.registry import families
+        from ..measures.registry import families
 
-            dy = families()["unga"].dyad_years(wh, states=list(FOCUS), use_cache=False)
+        for series in ("undl", "voeten"):  # each UNGA series on its own (never spliced); either may be absent
+            try:
+                dy = families()["unga"].dyad_years(wh, states=list(FOCUS), series=series, use_cache=False)
+            except Exception:  # noqa: BLE001 - a series that cannot run on this warehouse is left out, not fatal
+                continue
             dy = dy[dy["score"].notna()]
-            out["agreement"] = {(f"{a}-{b}", int(y)): float(v) for a, b, y, v in
-                                zip(dy["a"], dy["b"], dy["year"], dy["score"])}
-        except Exception:  # noqa: BLE001 - a family that cannot run on this warehouse is left out, not fatal
-            pass
+            out["agreement"].update({(f"{a}-{b} ({series})", int(y)): float(v) for a, b, y, v in
+                                     zip(dy["a"], dy["b"], dy["year"], dy["score"])})
     finally:
         wh.close()
     return out
