@@ -149,7 +149,14 @@ def _click_modules() -> list:
 
 
 def run() -> None:
-    sys.exit(main())
+    """Console entry point. A reader that stops early (``alignwatch ... | head``) is not an error: the rest of the
+    output is dropped quietly and the exit code is the command's."""
+    code = main()
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second failure at interpreter exit
+    sys.exit(code)
 
 
 if __name__ == "__main__":

@@ -132,7 +132,18 @@ def emit(df: pd.DataFrame, fmt: Format = Format.table, *, title: str | None = No
 
     In a table every column has one number format: whole numbers (counts, years) as integers, with thousands
     separators only where a column reaches 10,000; other numbers with 3 decimals (1 where the column reaches 1,000).
-    The caption (sources) is printed under the table."""
+    The caption (sources) is printed under the table. A reader that stops early (``| head``) is not an error: the
+    rest of the output is dropped quietly."""
+    try:
+        _emit(df, fmt, title, caption)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second failure at exit
+
+
+def _emit(df: pd.DataFrame, fmt: Format, title: str | None, caption: str | None) -> None:
     if fmt == Format.csv:
         df.to_csv(sys.stdout, index=False)
         return
