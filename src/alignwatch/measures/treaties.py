@@ -149,7 +149,9 @@ def _dyad_years(wh: Warehouse, states: list[str] | None, years: tuple[int, int] 
 
     # system membership (COW); after the last year of ps_cow_ddy, membership of that year carries forward
     ddy = wh.query(_DDY_SQL, params)
-    ddy_last = int(ddy["year"].max()) if len(ddy) else ATOP_YEARS[1]
+    # the dataset's last year, not the selection's: a state that left the system (DDR 1990) must not carry forward
+    last = wh.query("SELECT max(year) AS y FROM ps_cow_ddy")["y"]
+    ddy_last = int(last.iloc[0]) if len(last) and pd.notna(last.iloc[0]) else ATOP_YEARS[1]
     member = ddy.assign(member=True)
     tail = member[member["year"] == ddy_last]
     ext = [tail.assign(year=y) for y in range(ddy_last + 1, hi + 1)]
