@@ -203,3 +203,10 @@ def test_real_spells_match_the_chronology(real_wh):
     keys = {(d, ";".join(sorted(p.replace("SUN", "RUS").split(";")))) for d, p in zip(c["date_signed"], c["parties"])}
     for r in tr.treaty_spells().itertuples():
         assert (r.signed, ";".join(sorted([r.a, r.b]))) in keys, r.treaty_id
+
+
+def test_real_a_state_that_left_the_system_has_no_score_after(real_wh):
+    """The GDR left the state system in 1990: DDR-DEU is scored to 1990 and NA afterwards (not 0)."""
+    d = tr.dyad_years(real_wh, ["DDR", "DEU"], (1989, 1995)).set_index("year")
+    assert d.loc[1990, "strength"] == 1  # ATOP codes a non-aggression obligation between the two German states
+    assert d.loc[1991:1995, "strength"].isna().all() and d.loc[1991:1995, "score"].isna().all()
