@@ -30,11 +30,12 @@ def proposals(
     Examples: `alignwatch proposals --state PRK`, `alignwatch proposals --full --format csv`,
     `alignwatch proposals --plot proposals.html`
     """
+    from .. import chronology
     from ..measures import positions as pos
 
     code = state_code(state) if state else None
     with open_warehouse(db) as wh:
-        table = pos.proposal_table(pos.proposals_frame(wh), code)
+        table = pos.proposal_table(chronology.proposals(wh), code)
     if plot:
         from ..report.figures_positions import proposals_timeline
 

@@ -107,8 +107,9 @@ def unga_panel(
     t0 = time.perf_counter()
     with Warehouse(db) as wh:
         df = unga.dyad_years(wh, codes, yrs, series=series.value, topic=opts.topic, absences=absences.value,
-                             issue=issue, important=important, year_basis=year_basis.value,
-                             directed_output=directed, use_cache=not no_cache)
+                             issue=issue, important=important, year_basis=year_basis.value, use_cache=not no_cache)
+    if directed:
+        df = unga.directed(df)
     secs = time.perf_counter() - t0
     write_table(df, out, file_metadata("unga-panel", options={
         "states": states, "from": first, "to": last, "series": series, "topic": topic, "absences": absences,
@@ -166,7 +167,7 @@ def idealpoints(
     Examples: ``alignwatch idealpoints --states PRK,CHN,RUS,USA --from 1991``,
     ``alignwatch idealpoints --source voeten --plot ideal.html``
     """
-    from ..report import figures_unga
+    from ..measures import idealpoints as ip
 
     codes = state_list(states)
     if not codes:
@@ -176,8 +177,10 @@ def idealpoints(
     if plot is not None and plot.suffix.lower() not in (".html", ".htm"):
         raise UsageError(f"--plot must end in .html, not {plot.name!r}")
     with Warehouse(db) as wh:
-        df = figures_unga.idealpoint_table(wh, codes, yrs, source.value, use_cache=not no_cache)
+        df = ip.table(wh, codes, yrs, source.value, use_cache=not no_cache)
     if plot is not None:
+        from ..report import figures_unga
+
         write_figure(figures_unga.fig_idealpoints(df, codes, source.value), plot, file_metadata(
             "idealpoints", options={"states": ",".join(codes), "from": first, "to": last, "source": source},
             year_basis="session", series=[source.value]))

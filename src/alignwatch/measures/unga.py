@@ -36,9 +36,11 @@ import numpy as np
 import pandas as pd
 
 from ..errors import DataError, UsageError
-from ..warehouse import Warehouse, cached
+from ..sources.unga_recent import CITATION_2025, CITATION_UNDL
+from ..sources.unvotes import CITATION as VOETEN
+from ..warehouse import Warehouse
 from . import unga_series as us
-from .registry import Family, register
+from .registry import Family, options_text, register
 from .unga_series import DEFAULT_SERIES, ISSUE_LABELS, ISSUES, SERIES, TOPICS  # noqa: F401 (public names)
 
 CATEGORIES = ("yes", "abstain", "no", "absent")
@@ -98,11 +100,6 @@ class Options:
     def k(self) -> int:
         return 4 if self.absences == "category" else 3
 
-    @property
-    def key(self) -> str:
-        votes = "imp" if self.important else "allvotes"
-        return (f"unga_v3_{self.series}_{self.absences}_{self.issue or 'all'}_{votes}_{self.year_basis}_"
-                f"{self.topic or 'alltopics'}")
 
 
 # ------------------------------------------------------------------------------------------------ vote loading
@@ -460,14 +457,10 @@ def directed(df: pd.DataFrame) -> pd.DataFrame:
     return out.sort_values(["a", "b", "year"], kind="stable").reset_index(drop=True)
 
 
-def panel(wh: Warehouse, states: list[str] | None = None, years: tuple[int, int] | None = None, *,
-          series: str = DEFAULT_SERIES, topic: str | None = None, absences: str = "missing",
-          issue: str | None = None, important: bool = False, year_basis: str = "calendar",
+def panel(wh: Warehouse, states: list[str] | None, years: tuple[int, int] | None, opts: Options, *,
           use_cache: bool = True) -> pd.DataFrame:
-    """The undirected panel of one series for a selection of votes. The all-states panel is cached in the
-    warehouse."""
-    opts = Options(absences, issue, important, year_basis, series, topic)
-
+    """The undirected panel of one series for a selection of votes (a, b and the labels categorical). The
+    all-states panel is kept in the derived cache (per options and code version)."""
     def compute(sel=None):
         votes, items, span = load_votes(wh, opts)
         codes = sorted(set(map(str, votes["iso3"].dropna().unique())) if sel is None else set(sel))
@@ -475,32 +468,14 @@ def panel(wh: Warehouse, states: list[str] | None = None, years: tuple[int, int]
                              series=opts.series)
 
     if states is None:
-        df = cached(wh, opts.key, compute) if use_cache else compute()
+        df = FAMILY.cached(wh, options_text(opts), compute, use_cache=use_cache)
         for c in ("a", "b"):
             if not isinstance(df[c].dtype, pd.CategoricalDtype):
                 df[c] = df[c].astype("category")
     else:
-        df = compute(sorted(set(states)))
+        df = compute(states)
     if years is not None:
         df = df[df["year"].between(years[0], years[1])].reset_index(drop=True)
-    return df
-
-
-def dyad_years(wh: Warehouse, states: list[str] | None = None, years: tuple[int, int] | None = None, *,
-               series: str = DEFAULT_SERIES, topic: str | None = None, absences: str = "missing",
-               issue: str | None = None, important: bool = False, year_basis: str = "calendar",
-               directed_output: bool = False, use_cache: bool = True) -> pd.DataFrame:
-    """Registry entry: one row per undirected dyad-year (or both orderings with ``directed_output``).
-
-    ``score`` = ``agree_identical``. a, b and the label columns are plain strings (missing = NA).
-    """
-    df = panel(wh, states, years, series=series, topic=topic, absences=absences, issue=issue, important=important,
-               year_basis=year_basis, use_cache=use_cache)
-    for c in ("a", "b", "na_reason", "kappa_na", "source", "series"):
-        if c in df.columns:
-            df[c] = _as_str(df[c])
-    if directed_output:
-        df = directed(df)
     return df
 
 
@@ -558,17 +533,37 @@ def votes(wh: Warehouse, *, series: str = DEFAULT_SERIES, resolution: str | None
     return chosen, rows[["item", "symbol", "date", "iso3", "vote"]].sort_values(["date", "symbol", "iso3"])
 
 
-register(Family(
-    name="unga",
-    label="UNGA vote agreement",
-    domain="political",
-    dyad_years=dyad_years,
-    description=(
+class Unga(Family):
+    name = "unga"
+    label = "UNGA vote agreement"
+    domain = "political"
+    description = (
         "UN General Assembly recorded votes, two named series never spliced: undl (default; UN Digital Library, "
         "adopted resolutions 1946-2025, 2025 with the 3DL scrape) and voeten (Voeten, Strezhnev & Bailey, all roll "
         "calls to January 2020). Identical-vote share (score), Voeten agreement (abstain = 0.5), Signorino-Ritter S "
         "with and without abstentions, quadratic-weighted Cohen's kappa (own marginals) and Scott's pi (pooled "
         "marginals); absences missing or a category; topics (ukraine, es11, dprk); thin = fewer than 10 joint votes."
-    ),
-    columns=COLUMNS,
-))
+    )
+    columns = COLUMNS
+    coverage = (1946, 2025)
+    citation = f"undl: {CITATION_UNDL}; {CITATION_2025}. voeten: {VOETEN}"
+    docs = "docs/measures/unga.md"
+    Options = Options
+
+    def compute(self, wh: Warehouse, states, years, options: Options, *, use_cache: bool = True) -> pd.DataFrame:
+        """``score`` = ``agree_identical``; a, b and the label columns as plain strings (missing = NA);
+        :func:`directed` gives both orderings of every dyad."""
+        df = panel(wh, states, years, options, use_cache=use_cache)
+        for c in ("a", "b", "na_reason", "kappa_na", "source", "series"):
+            if c in df.columns:
+                df[c] = _as_str(df[c])
+        return df
+
+    def figure(self, wh: Warehouse, first: str, second: str, years=None):
+        from ..report import figures_unga
+
+        return figures_unga.agreement_figure(wh, [first, second], years=years)
+
+
+FAMILY = register(Unga())
+dyad_years = FAMILY.dyad_years

@@ -59,10 +59,10 @@ def fig_agreement(df: pd.DataFrame, focus: str, partners: list[str]) -> go.Figur
                             f"years with fewer than {unga.MIN_JOINT} joint votes are not drawn. " + SERIES_NOTE)
 
 
-def agreement_figure(wh: Warehouse, states: list[str]) -> go.Figure:
-    """The report's view: the first state against the others (the USA included as a reference)."""
+def agreement_figure(wh: Warehouse, states: list[str], *, years: tuple[int, int] | None = None) -> go.Figure:
+    """The first state against the others in both series (the report adds the USA as a reference)."""
     partners = [s for s in dict.fromkeys(states[1:]) if s != states[0]]
-    return fig_agreement(agreement_table(wh, states), states[0], partners)
+    return fig_agreement(agreement_table(wh, states, years), states[0], partners)
 
 
 VOTE_CODES = {"yes": 3, "abstain": 2, "no": 1, "not voting": 0}
@@ -108,17 +108,6 @@ def ukraine_votes_figure(wh: Warehouse, states: list[str]) -> go.Figure:
     return fig_topic_votes(table, titles, us.TOPICS["es11"].label)
 
 
-def idealpoint_table(wh: Warehouse, states: list[str], years, source: str, use_cache: bool = True) -> pd.DataFrame:
-    """Wide table: year, one column per state (ideal point), its standard error, and the year's median state."""
-    allp = ip.points(wh, source, None, years, use_cache)
-    med = allp.groupby("year")["ideal"].median().rename("median")
-    states = list(dict.fromkeys(states))  # a state named twice (USA as partner and as anchor) is one column
-    p = allp[allp["iso3"].isin(states)]
-    wide = p.pivot(index="year", columns="iso3", values="ideal").reindex(columns=states)
-    se = p.pivot(index="year", columns="iso3", values="se").reindex(columns=states).add_suffix("_se")
-    return pd.concat([wide, se, med], axis=1).dropna(how="all", subset=states).reset_index()
-
-
 def fig_idealpoints(df: pd.DataFrame, states: list[str], source: str) -> go.Figure:
     """Lines with 95% bands (±1.96 se) and the median state, citing its source."""
 
@@ -151,6 +140,7 @@ def fig_idealpoints(df: pd.DataFrame, states: list[str], source: str) -> go.Figu
     return add_caption(fig, "Source: " + cite, yshift=-60)
 
 
-def idealpoints_figure(wh: Warehouse, states: list[str], source: str = "voeten") -> go.Figure:
+def idealpoints_figure(wh: Warehouse, states: list[str], source: str = "voeten", *,
+                       years: tuple[int, int] | None = None) -> go.Figure:
     """The report's view: Voeten's published series by default (to 2024, no model fit needed at report time)."""
-    return fig_idealpoints(idealpoint_table(wh, states, None, source), states, source)
+    return fig_idealpoints(ip.table(wh, states, years, source), states, source)
