@@ -260,7 +260,7 @@ def test_dashboard_views_follow_the_users_order(real_wh):
 
 
 def test_directional_columns_name_their_state_first_typed_first():
-    from alignwatch.commands.dyad import orient_columns
+    from alignwatch.measures.registry import orient_columns
 
     df = pd.DataFrame({"year": [1], "ideal_a": [1.0], "ideal_b": [2.0], "exports_ab": [3.0], "exports_ba": [4.0],
                        "a_to_b": [5], "b_to_a": [6], "n_joint": [7]})

@@ -16,9 +16,9 @@ import pandas as pd
 
 from .. import states as st
 from ..errors import UsageError
-from ..warehouse import Warehouse
 from ..sources.peacesciencer import ATOP, COW_ALLIANCE, TRADE
 from ..sources.unga_recent import CITATION_UNDL
+from ..warehouse import Warehouse
 from .registry import Family, NoOptions, get, register
 
 _TRADE_SQL = """

@@ -29,7 +29,6 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-
 from .. import chronology
 from ..errors import DataError, UsageError
 from ..sources.chronology import CITATION as CHRONOLOGY

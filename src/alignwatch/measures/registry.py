@@ -30,6 +30,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, Literal
 
+from ..checks import ordered
 from ..errors import UsageError
 
 if TYPE_CHECKING:  # plotly and pandas are loaded where a table or figure is made, not when the registry is read
@@ -74,8 +75,7 @@ def check_years(years) -> tuple[int, int] | None:
         lo, hi = int(years[0]), int(years[1])
     except (TypeError, ValueError, IndexError, KeyError):
         raise UsageError(f"years must be a (first, last) pair, not {years!r}") from None
-    if lo > hi:
-        raise UsageError(f"year range {lo}-{hi} is reversed", hint="give the first year before the last")
+    ordered(lo, hi)
     return lo, hi
 
 
@@ -296,8 +296,23 @@ def register(family: Family) -> Family:
 def families() -> dict[str, Family]:
     """Every registered family, by name. The list of family modules is here and nowhere else: a new family is a
     new module under ``measures/`` that ends with ``register(...)``, plus its name in this import."""
-    from . import (alliance_portfolio, arms, cobelligerency, diplomacy, events, idealpoints, igo,  # noqa: F401
-                   overview, positions, speech, trade, treaties, unga, unsc, visits)
+    from . import (  # noqa: F401
+        alliance_portfolio,
+        arms,
+        cobelligerency,
+        diplomacy,
+        events,
+        idealpoints,
+        igo,
+        overview,
+        positions,
+        speech,
+        trade,
+        treaties,
+        unga,
+        unsc,
+        visits,
+    )
 
     return dict(_FAMILIES)
 

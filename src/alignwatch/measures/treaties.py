@@ -131,11 +131,12 @@ COLUMNS = ("strength", "strength_source", "treaties_in_force", "treaty_events", 
 def _dyad_years(wh: Warehouse, states: list[str] | None, years: tuple[int, int] | None) -> pd.DataFrame:
     wh.require("ps_atop_alliance", "ps_cow_alliance", "ps_cow_ddy")
     lo, hi = years or (ATOP_YEARS[0], dt.date.today().year)
+    known = min(hi, dt.date.today().year)  # a treaty in force today says nothing yet about a later year: NA
     params = [states is None, states or [], states or []]
-    out = _system_frame(wh, states, params, lo, hi)
+    out = _system_frame(wh, states, params, lo, hi, known)
     in_system = out.pop("member").notna().to_numpy()
     out = _obligations(wh, out, params, in_system)
-    out = _with_spells(out, states, hi)
+    out = _with_spells(out, states, known)
     out = _strength(out, in_system)
     if years is None:  # start each dyad at its first covered year
         covered = out["strength"].notna() | out["cow_defense"].notna()
@@ -147,14 +148,16 @@ def _dyad_years(wh: Warehouse, states: list[str] | None, years: tuple[int, int] 
     return out[cols].sort_values(["a", "b", "year"]).reset_index(drop=True)
 
 
-def _system_frame(wh: Warehouse, states: list[str] | None, params: list, lo: int, hi: int) -> pd.DataFrame:
+def _system_frame(wh: Warehouse, states: list[str] | None, params: list, lo: int, hi: int,
+                  known: int) -> pd.DataFrame:
     """a, b, year and ``member`` (True while both are COW system members; after the last year of ps_cow_ddy, that
-    year's membership carries forward): every system dyad-year, or the full grid of the given states' pairs."""
+    year's membership carries forward to ``known``): every system dyad-year, or the full grid of the given states'
+    pairs and years ``lo``-``hi``."""
     ddy = wh.query(_DDY_SQL, params)
     ddy_last = int(ddy["year"].max()) if len(ddy) else ATOP_YEARS[1]
     member = ddy.assign(member=True)
     tail = member[member["year"] == ddy_last]
-    member = pd.concat([member, *(tail.assign(year=y) for y in range(ddy_last + 1, hi + 1))], ignore_index=True)
+    member = pd.concat([member, *(tail.assign(year=y) for y in range(ddy_last + 1, known + 1))], ignore_index=True)
     member = member[member["year"].between(lo, hi)]
     if states is None:  # every dyad-year of the state system (rows outside it would all be NA)
         return member.copy()

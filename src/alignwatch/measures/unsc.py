@@ -768,6 +768,16 @@ class Unsc(Family):
     def compute(self, wh: Warehouse, states, years, options: NoOptions, *, use_cache: bool = True) -> pd.DataFrame:
         return panel(wh, load(wh), states, years)
 
+    def figure(self, wh: Warehouse, first: str, second: str, years=None):
+        """The pair's co-voting per year; for a DPRK pair (never seated, so no co-voting) the Council's texts on
+        the DPRK with the P5 votes on them."""
+        from ..report import figures_family, figures_unsc
+
+        table = self.pair_table(wh, first, second, years)
+        if "PRK" in (first, second) and table["score"].isna().all():
+            return figures_unsc.unsc_timeline_figure(wh, "DPRK")
+        return figures_family.score_figure(self, table, first, second)
+
 
 FAMILY = register(Unsc())
 dyad_years = FAMILY.dyad_years

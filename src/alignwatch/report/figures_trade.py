@@ -7,7 +7,6 @@ The ``fig_*`` functions are pure (tables in, figure out); :func:`trade_share`, :
 
 from __future__ import annotations
 
-
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go

@@ -56,7 +56,7 @@ def fig_agreement(df: pd.DataFrame, focus: str, partners: list[str]) -> go.Figur
                             f"{', '.join(state_name(p) for p in partners)} in the two roll-call series",
                       template="plotly_white", height=560, barmode="group")
     return add_caption(fig, "Share of identical votes (yes/abstain/no) on roll calls both cast, per calendar year; "
-                            f"years with fewer than {unga.MIN_JOINT} joint votes are not drawn. " + SERIES_NOTE)
+                            f"years with fewer than {unga.MIN_JOINT} joint votes are not drawn. Sources: " + SERIES_NOTE)
 
 
 def agreement_figure(wh: Warehouse, states: list[str], *, years: tuple[int, int] | None = None) -> go.Figure:
@@ -99,7 +99,8 @@ def fig_topic_votes(table: pd.DataFrame, titles: dict[str, str], topic_label: st
 def ukraine_votes_figure(wh: Warehouse, states: list[str]) -> go.Figure:
     """The report's view: the focus states (and the USA) on every resolution of the 11th emergency special
     session on Ukraine (A/RES/ES-11/1 to 9, 2022-2025)."""
-    from ..measures import unga, unga_series as us
+    from ..measures import unga
+    from ..measures import unga_series as us
 
     table = topic_votes_table(wh, states, "es11")
     chosen, _ = unga.votes(wh, topic="es11", states=states)
