@@ -25,9 +25,17 @@ from alignwatch.cli import main
 pytestmark = pytest.mark.data
 
 OK_CODES = {0, 2, 3, 4}
-MEASURES = ["overview", "all", "events", "idealpoints", "positions", "speech", "trade", "treaties", "unga", "unsc",
-            "visits"]
-FIGURES = ["trade-share", "trade-flows", "visits", "speech", "treaties"]
+
+
+def _names():
+    from alignwatch.measures import families
+    from alignwatch.report import figures
+
+    pair_figures = [f.name for f in figures.registry().values() if f.kind == figures.Kind.PAIR]
+    return ["all", *sorted(families())], pair_figures
+
+
+MEASURES, FIGURES = _names()  # every registered family, and every figure of a pair
 
 # (states as typed, what the set tests)
 STATE_SETS = [

@@ -68,38 +68,36 @@ def party_set(value) -> frozenset[str]:
 # ------------------------------------------------------------------------------------------- pure frames
 
 
-def summits_frame(raw: pd.DataFrame) -> pd.DataFrame:
-    """Visits and meetings with ``visitor_country`` and ``host_country`` canonical."""
+def _canonical_columns(raw: pd.DataFrame, codes: tuple[str, ...] = (), lists: tuple[str, ...] = ()) -> pd.DataFrame:
     out = raw.copy()
-    for c in ("visitor_country", "host_country"):
+    for c in codes:
         if c in out:
             out[c] = canonical(out[c])
+    for c in lists:
+        if c in out:
+            out[c] = canonical_list(out[c])
     return out
+
+
+def summits_frame(raw: pd.DataFrame) -> pd.DataFrame:
+    """Visits and meetings with ``visitor_country`` and ``host_country`` canonical."""
+    return _canonical_columns(raw, codes=("visitor_country", "host_country"))
 
 
 def treaties_frame(raw: pd.DataFrame) -> pd.DataFrame:
     """Treaties with ``parties`` a canonical ``;``-list (``PRK;SUN`` -> ``PRK;RUS``)."""
-    out = raw.copy()
-    if "parties" in out:
-        out["parties"] = canonical_list(out["parties"])
-    return out
+    return _canonical_columns(raw, lists=("parties",))
 
 
 def proposals_frame(raw: pd.DataFrame) -> pd.DataFrame:
     """Peace proposals with ``proposers`` a canonical ``;``-list (values that are not codes are kept for the
     positions family's own check to name)."""
-    out = raw.copy()
-    if "proposers" in out:
-        out["proposers"] = canonical_list(out["proposers"])
-    return out
+    return _canonical_columns(raw, lists=("proposers",))
 
 
 def trade_frame(raw: pd.DataFrame) -> pd.DataFrame:
     """The DPRK trade series with ``partner`` canonical."""
-    out = raw.copy()
-    if "partner" in out:
-        out["partner"] = canonical(out["partner"])
-    return out
+    return _canonical_columns(raw, codes=("partner",))
 
 
 def events_frame(treaties: pd.DataFrame | None = None, summits: pd.DataFrame | None = None,
@@ -107,25 +105,27 @@ def events_frame(treaties: pd.DataFrame | None = None, summits: pd.DataFrame | N
     """Dated events from canonical tables: ``date`` (text, YYYY-MM-DD), ``year``, ``parties`` (a frozenset of
     ISO3, or :data:`EVERYONE` for an event about the DPRK as a whole), ``kind`` (treaty, visit, unsc, test),
     ``text`` and ``source`` (the row's own citation)."""
-    rows = []
+    def part(df: pd.DataFrame, date: str, parties, kind: str, text: pd.Series) -> pd.DataFrame:
+        return pd.DataFrame({"date": df[date].astype(str).str[:10], "parties": parties, "kind": kind, "text": text,
+                             "source": df["source"] if "source" in df else None})
+
+    parts = []
     if treaties is not None:
-        for r in treaties.itertuples():
-            rows.append((str(r.date_signed)[:10], party_set(r.parties), "treaty", f"treaty: {r.name}",
-                         getattr(r, "source", None)))
+        parts.append(part(treaties, "date_signed", treaties["parties"].map(party_set), "treaty",
+                          "treaty: " + treaties["name"].astype(str)))
     if summits is not None:
-        for r in summits.itertuples():
-            rows.append((str(r.date_start)[:10], frozenset({str(r.visitor_country), str(r.host_country)}), "visit",
-                         f"visit: {r.visitor} to {r.location_city}", getattr(r, "source", None)))
+        parties = [frozenset({str(v), str(h)}) for v, h in zip(summits["visitor_country"], summits["host_country"])]
+        parts.append(part(summits, "date_start", parties, "visit", "visit: " + summits["visitor"].astype(str)
+                          + " to " + summits["location_city"].astype(str)))
     if unsc is not None:
-        for r in unsc.itertuples():
-            rows.append((str(r.date)[:10], EVERYONE, "unsc", f"UNSC {r.document} ({r.kind})",
-                         getattr(r, "source", None)))
+        parts.append(part(unsc, "date", [EVERYONE] * len(unsc), "unsc", "UNSC " + unsc["document"].astype(str)
+                          + " (" + unsc["kind"].astype(str) + ")"))
     if tests is not None:
-        for r in tests.itertuples():
-            if r.kind in ("nuclear_test", "icbm_test"):
-                rows.append((str(r.date)[:10], EVERYONE, "test", f"{r.kind.replace('_', ' ')}: {r.name}",
-                             getattr(r, "source", None)))
-    df = pd.DataFrame(rows, columns=["date", "parties", "kind", "text", "source"])
+        t = tests[tests["kind"].isin(("nuclear_test", "icbm_test"))]
+        parts.append(part(t, "date", [EVERYONE] * len(t), "test", t["kind"].str.replace("_", " ") + ": "
+                          + t["name"].astype(str)))
+    df = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["date", "parties", "kind", "text",
+                                                                                 "source"])
     df.insert(1, "year", pd.to_numeric(df["date"].str[:4], errors="coerce").astype("Int64"))
     return df.sort_values("date", kind="stable").reset_index(drop=True)[EVENT_COLUMNS]
 

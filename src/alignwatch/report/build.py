@@ -16,14 +16,14 @@ from pathlib import Path
 
 import plotly.offline
 
-from .. import __version__, claims
+from .. import __version__, chronology, claims
 from .. import context as cx
 from .. import index as idx
 from .. import periods as per
 from ..errors import AlignwatchError
 from ..measures import positions
 from ..warehouse import Warehouse
-from . import figures, figures_family, figures_index, figures_network
+from . import figures, figures_events, figures_family, figures_index, figures_network
 from .figure_common import fig_html, html_metadata, table_html
 
 SECTIONS: list[tuple[str, str, Callable[[cx.Context], str]]] = []
@@ -62,7 +62,11 @@ def _glance(ctx: cx.Context) -> str:
 @section("index", "Index over time, with intervals and periods")
 def _index(ctx: cx.Context) -> str:
     shown = idx.in_user_order(ctx.index, ctx.states)
-    out = fig_html(figures_index.index_figure(shown, ctx.periods, ctx.focus))
+    fig = figures_index.index_figure(shown, ctx.periods, ctx.focus)
+    if len(shown):  # the treaties signed inside the plotted years, as the dashboard marks them
+        span = (int(shown["year"].min()), int(shown["year"].max()))
+        figures_events.mark_treaties(fig, shown, cx.dyad_events(chronology.events(ctx.wh), ctx.dyads, span))
+    out = fig_html(fig)
     for key, (x, y) in zip(ctx.dyads, ctx.pairs):
         p = ctx.periods.get(key)
         if p is not None:
