@@ -270,7 +270,7 @@ def test_csv_export_carries_periods_and_weights(wh, calls):
 
 def test_read_only_layer_never_writes(wh, calls, tmp_path):
     before = os.stat(wh.path).st_mtime_ns
-    first = Data(wh.path).index_view(PRK_RUS)
+    assert Data(wh.path).index_view(PRK_RUS)["latest"]
     assert _cache_tables(wh.path) == [] and os.stat(wh.path).st_mtime_ns == before
     assert not list(wh.path.parent.glob(f"{wh.path.name}.wal"))
     assert list((tmp_path / "cache" / "derived").glob("*.duckdb"))  # derived tables went to their own file

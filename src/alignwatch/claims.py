@@ -285,7 +285,7 @@ def unsc_veto(wh: Warehouse, document: str, states: list[str], vetoed: bool) -> 
     others = {p: str(r[p]) for p in ("CHN", "FRA", "GBR", "RUS", "USA") if p not in states and pd.notna(r.get(p))}
     ev = (f"{document} ({r['date']}, {r['kind']}, {r['outcome']}, {_tally(r)}): "
           + ", ".join(f"{s} {v}" for s, v in votes.items())
-          + (f"; other permanent members: " + ", ".join(f"{p} {v}" for p, v in others.items()) if others else "")
+          + ("; other permanent members: " + ", ".join(f"{p} {v}" for p, v in others.items()) if others else "")
           + f"; vetoed by: {r['vetoed_by'] if pd.notna(r['vetoed_by']) else 'none recorded'}"
           + (f"; chronology confidence {r['confidence']}{_low(r['confidence'])}" if pd.notna(r.get("confidence"))
              else "") + ".")

@@ -24,7 +24,6 @@ import errno
 import hashlib
 import os
 import shutil
-import stat
 import sys
 import threading
 import time
