@@ -105,7 +105,8 @@ def _caption(df: pd.DataFrame, measure: str, notes: list[str], sources: list[str
         text = ("score = each family's headline score (docs/measures.md); families_covered = families with a score "
                 "that year. Families: " + "; ".join(f"{f}: {families()[f].label}" for f in fams))
     else:
-        text = f"{families()[measure].label} (docs/measures.md)"
+        fam = families()[measure]
+        text = f"{fam.label} ({fam.docs})"
     if sources:
         text += ". Sources: " + "; ".join(sources)
     text += ". NA = not covered by the data or not a member (never 0); provenance: alignwatch sources"
