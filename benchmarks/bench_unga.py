@@ -91,8 +91,9 @@ def bench_panel(db: str, repeats: int) -> None:
     panels, walls, cpus = {}, {}, {}
     for series in us.SERIES:
         panels[series], walls[series], cpus[series], _ = _timed(
-            lambda s=series: unga.panel(wh, series=s, use_cache=False), repeats)
-    both = _timed(lambda: [unga.panel(wh, series=s, use_cache=False) for s in us.SERIES], repeats)
+            lambda s=series: unga.panel(wh, None, None, unga.Options(series=s), use_cache=False), repeats)
+    both = _timed(lambda: [unga.panel(wh, None, None, unga.Options(series=s), use_cache=False) for s in us.SERIES],
+                  repeats)
     rss_ours = peak_rss_mb()
     wh.close()
 

@@ -221,3 +221,27 @@ def test_cite_gives_the_original_of_a_mirror_and_drops_aggregators():
     assert cl.cite("https://menafn.com/1108040593/Russia-vetoes") is None
     assert cl.cite("Haggard (2026) seed") is None
     assert cl.cite("https://press.un.org/en/2022/sc14911.doc.htm") == "https://press.un.org/en/2022/sc14911.doc.htm"
+
+
+def test_every_check_declares_the_parameters_its_function_takes():
+    """A YAML claim is checked against each check's declared parameters (no signature probing at run time): the
+    declaration must match the function's keyword parameters."""
+    import inspect
+
+    for name, c in cl.CHECKS.items():
+        params = list(inspect.signature(c.fn).parameters.values())[1:]  # after wh
+        assert tuple(p.name for p in params if p.default is inspect.Parameter.empty) == c.required, name
+        assert tuple(p.name for p in params if p.default is not inspect.Parameter.empty) == c.optional, name
+
+
+def test_claim_with_unknown_or_missing_parameter_is_a_data_error(tmp_path):
+    from alignwatch.errors import DataError
+
+    bad = tmp_path / "claims.yaml"
+    bad.write_text("- {id: x, claim: c, check: unga_vote, params: {month: 2022-03, state: PRK, expected: no, "
+                   "colour: red}}\n", encoding="utf-8")
+    with pytest.raises(DataError, match="unknown parameter 'colour'"):
+        cl.load_claims(bad)
+    bad.write_text("- {id: x, claim: c, check: unga_vote, params: {month: 2022-03, state: PRK}}\n", encoding="utf-8")
+    with pytest.raises(DataError, match="missing parameter 'expected'"):
+        cl.load_claims(bad)

@@ -25,9 +25,17 @@ from alignwatch.cli import main
 pytestmark = pytest.mark.data
 
 OK_CODES = {0, 2, 3, 4}
-MEASURES = ["overview", "all", "events", "idealpoints", "positions", "speech", "trade", "treaties", "unga", "unsc",
-            "visits"]
-FIGURES = ["trade-share", "trade-flows", "visits", "speech", "treaties"]
+
+
+def _names():
+    from alignwatch.measures import families
+    from alignwatch.report import figures
+
+    pair_figures = [f.name for f in figures.registry().values() if f.kind == figures.Kind.PAIR]
+    return ["all", *sorted(families())], pair_figures
+
+
+MEASURES, FIGURES = _names()  # every registered family, and every figure of a pair
 
 # (states as typed, what the set tests)
 STATE_SETS = [
@@ -260,7 +268,7 @@ def test_dashboard_views_follow_the_users_order(real_wh):
 
 
 def test_directional_columns_name_their_state_first_typed_first():
-    from alignwatch.commands.dyad import orient_columns
+    from alignwatch.measures.registry import orient_columns
 
     df = pd.DataFrame({"year": [1], "ideal_a": [1.0], "ideal_b": [2.0], "exports_ab": [3.0], "exports_ba": [4.0],
                        "a_to_b": [5], "b_to_a": [6], "n_joint": [7]})

@@ -1,5 +1,6 @@
 """Dashboard: the address/view parser and validators (hand cases and hypothesis fuzzing of every parameter), the
-cached data layer (over the report's ``compute``, replaced here by a hand-made one on tiny warehouses), the callbacks
+cached data layer (over ``alignwatch.context.compute``, replaced here by a hand-made one on tiny warehouses), the
+figures of the Families tab (the report's, from the figure registry: the speech view shows a figure), the callbacks
 over HTTP (messages, never tracebacks), ``alignwatch serve``; one real-data view (marked data, slow)."""
 
 from __future__ import annotations
@@ -25,11 +26,12 @@ from hypothesis import strategies as hs
 
 from alignwatch.cli import main
 from alignwatch.commands.serve import check_host
+from alignwatch import context
 from alignwatch.dashboard import create_app
-from alignwatch.dashboard import data as dd
-from alignwatch.dashboard.data import Data, View, make_view, parse_query
+from alignwatch.dashboard import views as dv
+from alignwatch.dashboard.data import Data
+from alignwatch.dashboard.views import View, make_view, parse_query
 from alignwatch.errors import UsageError
-from alignwatch.report import build
 
 THIS_YEAR = dt.date.today().year
 FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow,
@@ -79,7 +81,7 @@ def test_address_round_trip_and_canonical_codes():
     ("?states=PRK,%00", "contains characters"),
     ("?states=" + ",".join(["PRK", "CHN", "RUS", "USA", "GBR", "FRA", "JPN", "KOR", "DEU", "IND", "BRA", "ZAF",
                             "TUR"]), "too many states (13)"),
-    ("?states=PRK," + "A" * 41, "too long"),
+    ("?states=PRK," + "A" * 61, "too long"),
     ("?" + "x" * 600, "query string is too long"),
     ("?a=1&b=2&c=3&d=4&e=5&f=6", "too many parameters"),
 ])
@@ -116,9 +118,9 @@ def _valid_or_usage_error(fn, *args) -> View | None:
     except UsageError as e:
         assert str(e) and "Traceback" not in str(e)
         return None
-    assert isinstance(v, View) and 2 <= len(v.states) <= dd.MAX_STATES
+    assert isinstance(v, View) and 2 <= len(v.states) <= dv.MAX_STATES
     assert all(len(s) == 3 and s.isupper() for s in v.states)
-    assert dd.YEAR_MIN <= v.years[0] <= v.years[1] <= THIS_YEAR
+    assert dv.YEAR_MIN <= v.years[0] <= v.years[1] <= THIS_YEAR
     return v
 
 
@@ -129,7 +131,7 @@ def test_fuzz_raw_address(q):
 
 
 @FUZZ
-@given(hs.dictionaries(hs.one_of(hs.sampled_from(dd.PARAMS), TEXT), TEXT, max_size=5))
+@given(hs.dictionaries(hs.one_of(hs.sampled_from(dv.PARAMS), TEXT), TEXT, max_size=5))
 def test_fuzz_every_address_parameter(params):
     _valid_or_usage_error(parse_query, "?" + urllib.parse.urlencode(params))
 
@@ -169,20 +171,20 @@ def _fake_context(wh, focus, partners, weights=None, years=None, replicates=None
                  break_stability=0.9, break_interval=f"{mid}–{mid + 2}", top_families="treaties +2.50",
                  events=""),
         ])
-    return build.Context(wh=wh, focus=focus, partners=list(partners), weights=weights, years=years,
+    return context.Context(wh=wh, focus=focus, partners=list(partners), weights=weights, years=years,
                          index=pd.DataFrame(rows), panel=pd.DataFrame(panel), periods=periods, notes=["test note"])
 
 
 @pytest.fixture
 def calls(monkeypatch):
-    """Replace the report's compute by the fake and count its calls."""
+    """Replace the context's compute by the fake and count its calls."""
     made = []
 
     def compute(*args, **kw):
         made.append((args[1], args[2], args[4]))
         return _fake_context(*args, **kw)
 
-    monkeypatch.setattr(build, "compute", compute)
+    monkeypatch.setattr(context, "compute", compute)
     return made
 
 
@@ -198,6 +200,12 @@ def _chronology():
             "date_start": ["1986-10-24", "2019-04-24", "2023-09-13"], "visitor_country": ["PRK", "PRK", "PRK"],
             "host_country": ["SUN", "RUS", "RUS"], "visitor": ["Kim Il Sung", "Kim Jong Un", "Kim Jong Un"],
             "location_city": ["Moscow", "Vladivostok", "Vostochny"]}),
+        # General Debate speeches of three years: the Families tab draws the speech similarity of PRK-RUS
+        ungdc_speeches=pd.DataFrame({
+            "year": [2000, 2000, 2000, 2001, 2001, 2001, 2002, 2002],
+            "iso3": ["PRK", "RUS", "CHN", "PRK", "RUS", "CHN", "PRK", "CHN"],
+            "text": ["peace nuclear sovereignty", "peace nuclear", "peace trade", "sanctions imperialists peace",
+                     "sanctions peace", "trade peace", "imperialists sovereignty", "sovereignty trade"]}),
     )
 
 
@@ -224,7 +232,7 @@ def _cache_tables(path) -> list[str]:
         con.close()
 
 
-def test_index_view_calls_the_report_compute_once(wh, calls):
+def test_index_view_calls_the_context_compute_once(wh, calls):
     d = Data(wh.path)
     v = d.index_view(PRK_RUS)
     assert calls == [("PRK", ["RUS"], (1991, 2025))]
@@ -262,7 +270,7 @@ def test_csv_export_carries_periods_and_weights(wh, calls):
 
 def test_read_only_layer_never_writes(wh, calls, tmp_path):
     before = os.stat(wh.path).st_mtime_ns
-    first = Data(wh.path).index_view(PRK_RUS)
+    assert Data(wh.path).index_view(PRK_RUS)["latest"]
     assert _cache_tables(wh.path) == [] and os.stat(wh.path).st_mtime_ns == before
     assert not list(wh.path.parent.glob(f"{wh.path.name}.wal"))
     assert list((tmp_path / "cache" / "derived").glob("*.duckdb"))  # derived tables went to their own file
@@ -276,7 +284,7 @@ def test_derived_cache_survives_a_restart(wh, calls, monkeypatch):
     def boom(*a, **k):
         raise AssertionError("recomputed despite the cache")
 
-    monkeypatch.setattr(build, "compute", boom)
+    monkeypatch.setattr(context, "compute", boom)
     again = Data(wh.path).index_view(PRK_RUS)  # a new server reads the separate cache file
     assert again["latest"] == first["latest"] and again["periods"] == first["periods"]
     assert again["index_fig"]["data"][1]["y"] == first["index_fig"]["data"][1]["y"]
@@ -290,7 +298,7 @@ def test_one_compute_for_simultaneous_requests(wh, monkeypatch):
         time.sleep(0.3)
         return _fake_context(*args, **kw)
 
-    monkeypatch.setattr(build, "compute", slow)
+    monkeypatch.setattr(context, "compute", slow)
     d = Data(wh.path)
     out = []
     threads = [threading.Thread(target=lambda: out.append(d.index_view(PRK_RUS)["latest"])) for _ in range(8)]
@@ -308,7 +316,7 @@ def test_failures_are_cached_and_reingest_clears_everything(wh, monkeypatch, tmp
         n.append(1)
         raise UsageError("no measure family has data for these states")
 
-    monkeypatch.setattr(build, "compute", none)
+    monkeypatch.setattr(context, "compute", none)
     d = Data(wh.path)
     for _ in range(3):
         with pytest.raises(UsageError, match="no measure family"):
@@ -323,19 +331,44 @@ def test_failures_are_cached_and_reingest_clears_everything(wh, monkeypatch, tmp
     assert len(n) == 2
 
 
-def test_missing_modules_and_tables_are_notes_not_errors(wh, calls, monkeypatch):
-    d = Data(wh.path)
-    items = d.families_view(PRK_RUS)
+def _values(a) -> np.ndarray:
+    """A plotly JSON array: a list, or the typed binary form ({"dtype", "bdata"})."""
+    import base64
+
+    if isinstance(a, dict):
+        return np.frombuffer(base64.b64decode(a["bdata"]), dtype=a["dtype"])
+    return np.array([np.nan if v is None else v for v in a], dtype=float)
+
+
+def test_families_tab_draws_the_report_figures(wh, calls):
+    """The Families tab draws the figures of the report's section from the one figure registry: the z figure per
+    dyad, the speech similarity of the pair (a real figure from the tiny speeches table), and in place notes where
+    a table is missing or a figure fails."""
+    from alignwatch.report import figures
+
+    items = Data(wh.path).families_view(PRK_RUS)
     assert items[0]["title"].startswith("PRK–RUS: every measure family") and "figure" in items[0]
+    speech = next(i for i in items if i["title"] == figures.SPEECHES.title)
+    assert "figure" in speech, speech.get("note")
+    line = next(t for t in speech["figure"]["data"] if t.get("name", "").endswith("Russia"))
+    by_year = dict(zip(_values(line["x"]).tolist(), _values(line["y"]).tolist()))
+    assert by_year[2000] > 0 and by_year[2001] > 0  # cosine of two speeches that share words
+    assert all(np.isnan(v) for y, v in by_year.items() if y not in (2000, 2001))  # no RUS speech: NA, never 0
     notes = {i["title"]: i["note"] for i in items if "note" in i}
-    assert "lacks table(s)" in notes["PRK–RUS: treaty strength"]  # tiny warehouse: no alliance tables
+    assert "lacks table(s)" in notes["PRK–RUS: Alliances and treaties: ATOP, COW and the curated treaty spells"]
     # a figure that fails with a bug (here: the summits fixture lacks columns) says so; the tab still shows
-    assert notes["PRK–RUS: leader meetings"].endswith("the server log has the details.")
-    assert all("not available" in n.lower() for n in notes.values())
-    monkeypatch.setattr(dd, "_optional", lambda *a: None)
-    assert Data(wh.path).redlines_view(PRK_RUS) == {
-        "note": "Red-lines module not available in this build."}
-    assert Data(wh.path).claims_view() == {"note": "Claims module not available in this build."}
+    assert notes["PRK–RUS: Leader and minister visits, weighted by level"].endswith("the server log has the details.")
+    assert all(n.startswith("Not available") for n in notes.values())
+    titles = [i["title"] for i in items]
+    assert titles.index(figures.UNGA_SERIES.title) < titles.index(figures.SPEECHES.title)  # the report's order
+
+
+def test_sections_without_tables_are_notes(wh, calls, tiny_wh):
+    d = Data(wh.path)
+    assert d.redlines_view(PRK_RUS)["note"].startswith("Not available: ")
+    assert d.network_view(PRK_RUS)["note"].startswith("Not available: ")
+    rows = Data(tiny_wh().path).claims_view()["rows"]  # every claim answers, "not checkable" without its tables
+    assert rows and {r["verdict"] for r in rows} == {"not checkable"}
 
 
 # ----------------------------------------------------------------------------------- callbacks over HTTP
@@ -390,7 +423,7 @@ def test_internal_error_shows_no_details(wh, monkeypatch):
     def bug(*a, **k):
         raise RuntimeError("secret /home/x/path")
 
-    monkeypatch.setattr(build, "compute", bug)
+    monkeypatch.setattr(context, "compute", bug)
     c = create_app(wh.path).server.test_client()
     r = _post(c, _callback(c, "index-graph.figure"), {"url.search": PRK_RUS.query}, ["url.search"])
     text = json.dumps(r.get_json())

@@ -9,6 +9,7 @@ import json
 import pandas as pd
 import pytest
 
+from alignwatch import chronology
 from alignwatch.errors import DataError, UsageError
 from alignwatch.measures import positions as pos
 from alignwatch.measures.registry import _FAMILIES
@@ -164,7 +165,7 @@ def test_meeting_joint_texts():
         "outcome": ["memorandum of protest", "first visit; DPRK-Russia Joint Declaration", "Kim-Xi summit 1",
                     "first Kim-Putin summit; no documents or joint statement", "parade"],
     })
-    m = pos.meeting_joint_texts(s)
+    m = pos.meeting_joint_texts(chronology.summits_frame(s))
     assert set(zip(m.a, m.b)) == {("PRK", "RUS"), ("CHN", "PRK")}  # CHN-RUS is not covered: no rows (NA)
     r = _get(m, "PRK", "RUS", 1990)  # SUN counted as RUS
     assert (r.meetings_n, r.joint_text_n) == (1, 0)
@@ -298,7 +299,7 @@ def test_timeline_figure_marks_and_sources():
 
 @pytest.mark.data
 def test_real_proposals_all_49_rows(real_wh):
-    t = pos.proposal_table(pos.proposals_frame(real_wh), "PRK")
+    t = pos.proposal_table(chronology.proposals(real_wh), "PRK")
     assert len(t) == 49
     assert t.PRK.isin(list(pos.POSITIONS)).all()
 

@@ -379,9 +379,10 @@ def test_full_panel_is_cached_and_matches_the_pair(pwh):
     from alignwatch.measures import _portfolio
 
     short = dataclasses.replace(ap.SOURCES["atop"], key="test_short", years=(1971, 1972))
-    full = _portfolio.dyad_years(short, pwh)
-    assert "_cache_portfolio_v1_test_short_none" in pwh.tables()
-    again = _portfolio.dyad_years(short, pwh)  # read back from the cache
+    opts = ap.Options()
+    full = _portfolio.dyad_years(ap.FAMILY, short, pwh, None, None, opts)
+    assert "_cache_" + ap.FAMILY.cache_key("test_short_none") in pwh.tables()
+    again = _portfolio.dyad_years(ap.FAMILY, short, pwh, None, None, opts)  # read back from the cache
     pd.testing.assert_series_equal(full["s_squared"], again["s_squared"])
     members = len(states.members(1972))
     assert (full["year"] == 1972).sum() == members * (members - 1) // 2

@@ -475,3 +475,18 @@ def test_unga_votes_follow_the_seat_on_the_vote_date(data_dir):
     assert (t.iso3 == "CHN").sum() == 4532 and (t.iso3 == "PRK").sum() == 2105
     assert pd.to_datetime(t.loc[t.iso3 == "TWN", "date"]).max() < pd.Timestamp("1971-10-26")
     assert t["date"].notna().all()
+
+
+def test_every_connector_module_is_in_the_registry():
+    """Connectors are listed once, in sources.registry(): a module declaring DATASETS that is not listed would
+    never be ingested."""
+    import importlib
+    import pkgutil
+
+    from alignwatch import sources
+
+    listed = {ds.table for ds in sources.registry().values()}
+    for info in pkgutil.iter_modules(sources.__path__):
+        mod = importlib.import_module(f"alignwatch.sources.{info.name}")
+        for ds in getattr(mod, "DATASETS", []):
+            assert ds.table in listed, f"sources.{info.name}: {ds.table} is not in sources.registry()"

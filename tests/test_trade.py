@@ -374,7 +374,7 @@ def test_real_russia_after_2020_gaps_are_na_and_customs_totals_have_no_score(rea
 
 
 @pytest.mark.data
-@pytest.mark.parametrize("name,a,b", [("trade-share", "PRK", "CHN"), ("trade-flows", "PRK", "CHN"),
+@pytest.mark.parametrize("name,a,b", [("trade", "PRK", "CHN"), ("trade-flows", "PRK", "CHN"),
                                       ("trade-flows", "PRK", "RUS"), ("visits", "PRK", "RUS")])
 def test_real_figures_written_as_offline_html(real_wh, tmp_path, name, a, b):
     from alignwatch.cli import main

@@ -471,7 +471,7 @@ def test_group_cohesion_counts_only_votes_every_member_cast(tiny_wh):
 def test_directed_output(tiny_wh):
     wh = _undl_wh(tiny_wh, _undl_rows())
     und = unga.dyad_years(wh, states=["PRK", "RUS"], use_cache=False)
-    dr = unga.dyad_years(wh, states=["PRK", "RUS"], directed_output=True, use_cache=False)
+    dr = unga.directed(unga.dyad_years(wh, states=["PRK", "RUS"], use_cache=False))
     assert len(dr) == 2 * len(und)
     ab = dr[(dr.a == "PRK") & (dr.b == "RUS")].set_index("year")
     ba = dr[(dr.a == "RUS") & (dr.b == "PRK")].set_index("year")

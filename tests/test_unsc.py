@@ -242,7 +242,7 @@ def test_stringency_csv_is_cited_and_ordered():
 
 
 def test_dyad_years_na_versus_zero(wh, data):
-    d = us.dyad_years(wh, ["PRK", "CHN", "RUS"], (1960, 2025), data=data)
+    d = us.panel(wh, data, ["PRK", "CHN", "RUS"], (1960, 2025))
     cr = _row(d, "CHN", "RUS", 2022)
     assert cr["n_joint"] == 5 and cr["agree"] == pytest.approx(0.6) and cr["score"] == pytest.approx(0.6)
     assert (cr["vetoes_a"], cr["vetoes_b"], cr["joint_vetoes"]) == (1, 2, 1)
@@ -258,7 +258,7 @@ def test_dyad_years_na_versus_zero(wh, data):
 
 
 def test_dyad_with_non_member(wh, data):
-    d = us.dyad_years(wh, ["PRK", "RUS", "CHN"], (1988, 2025), data=data)
+    d = us.panel(wh, data, ["PRK", "RUS", "CHN"], (1988, 2025))
     r = _row(d, "PRK", "RUS", 2022)
     assert pd.isna(r["score"]) and pd.isna(r["n_joint"]) and pd.isna(r["vetoes_a"])
     assert r["topic_texts"] == 2  # 2627 and the vetoed 431; the cross-regime 2664 is not counted
@@ -275,9 +275,9 @@ def test_dyad_with_non_member(wh, data):
 
 def test_bad_arguments(wh, data):
     with pytest.raises(UsageError):
-        us.dyad_years(wh, ["PRK"], data=data)
+        us.dyad_years(wh, ["PRK"])
     with pytest.raises(UsageError):
-        us.dyad_years(wh, ["PRK", "RUS"], (2000, 1990), data=data)
+        us.dyad_years(wh, ["PRK", "RUS"], (2000, 1990))
 
 
 def test_registered():
@@ -394,7 +394,7 @@ def test_undl_votes_before_1994_and_the_merge_rule(wh_undl):
 
 def test_undl_family_rows_before_1994(wh_undl):
     d = us.load(wh_undl)
-    df = us.dyad_years(wh_undl, ["CHN", "RUS", "TWN", "USA"], (1950, 1995), data=d)
+    df = us.panel(wh_undl, d, ["CHN", "RUS", "TWN", "USA"], (1950, 1995))
     r = _row(df, "CHN", "RUS", 1972)
     assert (r["n_joint"], r["agree"]) == (2, 1.0)
     assert r["source"] == "undl_sc_votes (adopted resolutions only); unsc_vetoes"

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from alignwatch import chronology
 from alignwatch.measures import visits as vi
 
 _COLS = ["date_start", "date_end", "visitor_country", "visitor", "host_country", "host", "location_city", "level",
@@ -37,14 +38,14 @@ SUMMITS = pd.DataFrame([
 
 
 def _years(include_low=True, pairs=None, years=None, cvy=None, pdy=None):
-    every = vi.meetings(SUMMITS)
+    every = vi.meetings(chronology.summits_frame(SUMMITS))
     low = every[every.low].groupby(["a", "b", "year"]).size().rename("n_low").reset_index()
     meet = every if include_low else every[~every.low]
     return vi.assemble(vi.chronology_years(meet, low), cvy, pdy, pairs, years).set_index(["a", "b", "year"])
 
 
 def test_meetings_direction_aliases_and_third_country():
-    m = vi.meetings(SUMMITS)
+    m = vi.meetings(chronology.summits_frame(SUMMITS))
     shev = m[m.date_start == "1990-09-02"].iloc[0]
     assert (shev.a, shev.b, shev.visitor_country, shev.direction) == ("PRK", "RUS", "RUS", "b_to_a")  # SUN = RUS
     kim = m[m.date_start == "2018-03-25"].iloc[0]
@@ -56,7 +57,7 @@ def test_meetings_direction_aliases_and_third_country():
 
 
 def test_joint_statements_read_from_outcome():
-    m = vi.meetings(SUMMITS).set_index("date_start")
+    m = vi.meetings(chronology.summits_frame(SUMMITS)).set_index("date_start")
     js = m["joint_statement"]
     assert js[pd.Timestamp("2000-07-19")] and js[pd.Timestamp("2024-06-18")]
     assert not js[pd.Timestamp("2019-04-24")]  # "no documents or joint statement"
@@ -164,7 +165,7 @@ def test_aiddata_visits_na_where_not_collected():
 def test_visits_figure_from_tiny_tables():
     from alignwatch.report import figures_trade as ft
 
-    fig = ft.fig_visits(vi.meetings(SUMMITS), _years().reset_index(), "PRK", "RUS")
+    fig = ft.fig_visits(vi.meetings(chronology.summits_frame(SUMMITS)), _years().reset_index(), "PRK", "RUS")
     rows = set()
     for t in fig.data:
         if t.type == "scatter":

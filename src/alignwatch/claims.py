@@ -10,7 +10,6 @@ row it rests on ("(low confidence)" in the evidence). A check whose tables are m
 
 from __future__ import annotations
 
-import inspect
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -21,6 +20,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from . import chronology
 from .errors import AlignwatchError, DataError, UsageError
 from .warehouse import Warehouse
 
@@ -28,7 +28,6 @@ SUPPORTED, CONTRADICTED, NOT_CHECKABLE = "supported", "contradicted", "not check
 VERDICTS = (SUPPORTED, CONTRADICTED, NOT_CHECKABLE)
 COLUMNS = ["id", "claim", "claim_source", "verdict", "evidence", "sources"]
 LOW = " (low confidence)"  # marks a chronology row of low confidence in the evidence
-_CODE = {"SUN": "RUS"}  # canonical identity: RUS covers the USSR
 
 
 @dataclass
@@ -38,13 +37,36 @@ class Result:
     sources: list[str] = field(default_factory=list)
 
 
-CHECKS: dict[str, Callable[..., Result]] = {}
+@dataclass(frozen=True)
+class Check:
+    """A check function and the parameters a YAML claim may give it (declared beside the function; a test keeps
+    the declaration and the signature in step)."""
+
+    fn: Callable[..., Result]
+    required: tuple[str, ...]
+    optional: tuple[str, ...] = ()
+
+    def problem(self, params: dict) -> str | None:
+        """What is wrong with a claim's ``params`` (None when they fit)."""
+        unknown = sorted(set(params) - set(self.required) - set(self.optional))
+        missing = [p for p in self.required if p not in params]
+        if unknown:
+            return f"unknown parameter {unknown[0]!r}"
+        if missing:
+            return f"missing parameter {missing[0]!r}"
+        return None
 
 
-def check(fn: Callable[..., Result]) -> Callable[..., Result]:
-    """Register a check under its function name (the name a YAML claim gives in ``check``)."""
-    CHECKS[fn.__name__] = fn
-    return fn
+CHECKS: dict[str, Check] = {}
+
+
+def check(*required: str, optional: tuple[str, ...] = ()):
+    """Register a check under its function name (the name a YAML claim gives in ``check``), with the parameters a
+    claim must give (``required``) and may give (``optional``)."""
+    def deco(fn: Callable[..., Result]) -> Callable[..., Result]:
+        CHECKS[fn.__name__] = Check(fn, required, optional)
+        return fn
+    return deco
 
 
 def _low(conf) -> str:
@@ -95,7 +117,7 @@ WHERE (iso3_1 = ? OR iso3_2 = ?) AND year BETWEEN ? AND ?
 _SY_SQL = "SELECT iso3, year, imports, exports FROM ps_cow_trade_sy WHERE iso3 = ?"
 
 
-@check
+@check("state", "partner", "min_years", optional=("first_year",))
 def top_trading_partner(wh: Warehouse, state: str, partner: str, min_years: int, first_year: int = 1990) -> Result:
     """``partner`` has been ``state``'s largest trading partner for more than ``min_years`` years up to the last
     year of the data.
@@ -126,7 +148,7 @@ def top_trading_partner(wh: Warehouse, state: str, partner: str, min_years: int,
             rows.append((y, "exception", f"{y} {r['other']} {r['total']:,.0f} vs {partner} {ptxt}"
                          + (" (low confidence: COW smoothed flow)" if low else ""), low))
     after = (trm.COW_LAST_YEAR + 1, 2100)  # the DPRK series after COW: the chronology's and the partners' customs
-    chron = pd.concat([trm.chronology_series(wh.query("SELECT * FROM chr_trade_prk WHERE year > ?", [after[0] - 1])),
+    chron = pd.concat([trm.chronology_series(chronology.trade_prk(wh, after)),
                        trm.customs_series(trm.customs_rows(wh, after))], ignore_index=True)
     chron["other"] = np.where(chron["a"] == state, chron["b"], chron["a"])
     chron["dep"] = np.where(chron["a"] == state, chron["dep_a"], chron["dep_b"]).astype(float)
@@ -172,7 +194,7 @@ def _person(s: pd.Series, name: str) -> pd.Series:
     return s.fillna("").astype(str).str.contains(name, regex=False)
 
 
-@check
+@check("leader_a", "leader_b", "first_year", "last_year", "expected_n", optional=("expected_venue",))
 def leader_meetings(wh: Warehouse, leader_a: str, leader_b: str, first_year: int, last_year: int,
                     expected_n: int, expected_venue: str | None = None) -> Result:
     """``leader_a`` and ``leader_b`` met ``expected_n`` times in the years given (and all in ``expected_venue``).
@@ -180,14 +202,13 @@ def leader_meetings(wh: Warehouse, leader_a: str, leader_b: str, first_year: int
     Rule: chronology rows in which one leader is the visitor and the other among the hosts. Supported when the
     count matches and every venue is the expected country; contradicted otherwise (the evidence lists each).
     """
-    wh.require("chr_summits")
-    s = wh.df("chr_summits")
+    s = chronology.summits(wh)
     s["date"] = pd.to_datetime(s["date_start"])
     s = s[s["date"].dt.year.between(first_year, last_year)]
     hit = ((_person(s["visitor"], leader_a) & _person(s["host"], leader_b))
            | (_person(s["visitor"], leader_b) & _person(s["host"], leader_a)))
     m = s[hit].sort_values("date")
-    venue = m["host_country"].astype(str).replace(_CODE)
+    venue = m["host_country"].astype(str)
     lines = [f"{d:%Y-%m-%d} {c} ({v}){_low(k)}" for d, c, v, k in zip(m["date"], m["location_city"], venue,
                                                                        m["confidence"])]
     n_ok = len(m) == expected_n
@@ -201,23 +222,22 @@ def leader_meetings(wh: Warehouse, leader_a: str, leader_b: str, first_year: int
     return Result(SUPPORTED if n_ok and v_ok else CONTRADICTED, ev, ["chr_summits"] + _urls(m))
 
 
-@check
+@check("visitor", "host_country", "claimed_year", optional=("claimed_month", "level"))
 def first_visit(wh: Warehouse, visitor: str, host_country: str, claimed_year: int, claimed_month: int | None = None,
                 level: str = "head_of_state") -> Result:
     """``visitor``'s first visit to ``host_country`` at ``level`` was in the claimed year (and month).
 
     Rule: the earliest chronology row with the visitor named, the host country given and that level."""
-    wh.require("chr_summits")
-    s = wh.df("chr_summits")
+    s = chronology.summits(wh)
     s["date"] = pd.to_datetime(s["date_start"])
-    m = s[_person(s["visitor"], visitor) & (s["host_country"].astype(str).replace(_CODE) == host_country)
+    m = s[_person(s["visitor"], visitor) & (s["host_country"] == host_country)
           & (s["level"] == level)].sort_values("date")
     if m.empty:
         return Result(NOT_CHECKABLE, f"no {level} visit of {visitor} to {host_country} in the chronology",
                       ["chr_summits"])
     f = m.iloc[0]
     ok = f["date"].year == claimed_year and (claimed_month is None or f["date"].month == claimed_month)
-    earlier = s[_person(s["visitor"], visitor) & (s["host_country"].astype(str).replace(_CODE) == host_country)
+    earlier = s[_person(s["visitor"], visitor) & (s["host_country"] == host_country)
                 & (s["level"] != level) & (s["date"] < f["date"])]
     ev = (f"first {level} visit of {visitor} to {host_country}: {f['date']:%Y-%m-%d}–{f['date_end']} "
           f"({f['location_city']}){_low(f['confidence'])}; claimed {claimed_year}"
@@ -249,7 +269,7 @@ def _tally(r) -> str:
     return "-".join("?" if pd.isna(v) else str(int(v)) for v in vals)
 
 
-@check
+@check("document", "states", "vetoed")
 def unsc_veto(wh: Warehouse, document: str, states: list[str], vetoed: bool) -> Result:
     """On Council text ``document``, each of ``states`` vetoed (``vetoed: true``) or none of them did (false).
 
@@ -265,7 +285,7 @@ def unsc_veto(wh: Warehouse, document: str, states: list[str], vetoed: bool) -> 
     others = {p: str(r[p]) for p in ("CHN", "FRA", "GBR", "RUS", "USA") if p not in states and pd.notna(r.get(p))}
     ev = (f"{document} ({r['date']}, {r['kind']}, {r['outcome']}, {_tally(r)}): "
           + ", ".join(f"{s} {v}" for s, v in votes.items())
-          + (f"; other permanent members: " + ", ".join(f"{p} {v}" for p, v in others.items()) if others else "")
+          + ("; other permanent members: " + ", ".join(f"{p} {v}" for p, v in others.items()) if others else "")
           + f"; vetoed by: {r['vetoed_by'] if pd.notna(r['vetoed_by']) else 'none recorded'}"
           + (f"; chronology confidence {r['confidence']}{_low(r['confidence'])}" if pd.notna(r.get("confidence"))
              else "") + ".")
@@ -276,7 +296,7 @@ def unsc_veto(wh: Warehouse, document: str, states: list[str], vetoed: bool) -> 
     return Result(SUPPORTED if ok else CONTRADICTED, ev, src)
 
 
-@check
+@check("first_year", "last_year", "states", optional=("min_stringency",))
 def sanctions_unanimous(wh: Warehouse, first_year: int, last_year: int, states: list[str],
                         min_stringency: int = 2) -> Result:
     """Every adopted DPRK resolution imposing measures (stringency >= ``min_stringency``) in the years given was
@@ -298,7 +318,7 @@ def sanctions_unanimous(wh: Warehouse, first_year: int, last_year: int, states: 
                   ["unsc_member_votes", "chr_unsc_dprk", "alignwatch/data/unsc_dprk_stringency.csv"])
 
 
-@check
+@check("a", "b", "first_year", "last_year")
 def defence_treaty_lapse(wh: Warehouse, a: str, b: str, first_year: int, last_year: int) -> Result:
     """The defence obligation between ``a`` and ``b`` ended within ``first_year``–``last_year``.
 
@@ -324,8 +344,8 @@ def defence_treaty_lapse(wh: Warehouse, a: str, b: str, first_year: int, last_ye
         later = sorted(v for v in yrs if v > y)
         if later:
             out[-1] += f", again from {later[0]}"
-    t = wh.df("chr_treaties")
-    t = t[t["parties"].astype(str).str.replace("SUN", "RUS").str.split(";").map(lambda p: {a, b} <= set(p))
+    t = chronology.treaties(wh)
+    t = t[t["parties"].map(lambda p: {a, b} <= chronology.party_set(p))
           & t["mutual_defence"].astype(bool)
           & (pd.to_datetime(t["date_signed"]).dt.year < first_year)]  # the treaty in force when the window opens
     chron = "; ".join(f"{r.date_signed} {r.name}: {r.status_changes}{_low(r.confidence)}" for r in t.itertuples())
@@ -335,14 +355,13 @@ def defence_treaty_lapse(wh: Warehouse, a: str, b: str, first_year: int, last_ye
                   + _urls(t, 2))
 
 
-@check
+@check("month", "state", "expected", optional=("rank", "resolution"))
 def unga_vote(wh: Warehouse, month: str, state: str, expected: str, rank: int = 1,
               resolution: str | None = None) -> Result:
     """In the ``rank``-th recorded GA vote of ``month`` (YYYY-MM) in the Ukraine table, ``state`` voted ``expected``.
 
     Rule: ``chr_unga_ukraine`` ordered by date (the named ``resolution`` must be that vote when given)."""
-    wh.require("chr_unga_ukraine")
-    u = wh.df("chr_unga_ukraine")
+    u = chronology.unga_ukraine(wh)
     u["date"] = pd.to_datetime(u["date"])
     m = u[u["date"].dt.strftime("%Y-%m") == month].sort_values(["date", "resolution"])
     if len(m) < rank:
@@ -363,14 +382,13 @@ def unga_vote(wh: Warehouse, month: str, state: str, expected: str, rank: int = 
                   ["chr_unga_ukraine"] + _urls(m.iloc[[rank - 1]]))
 
 
-@check
+@check("state", "partner", "series", "flow", "from_year", "to_year", "threshold")
 def trade_change(wh: Warehouse, state: str, partner: str, series: str, flow: str, from_year: int, to_year: int,
                  threshold: float) -> Result:
     """``flow`` of ``state``-``partner`` trade in one ``series`` changed by at most ``threshold`` (a fraction;
     -0.9 = "fell by more than 90 %") from ``from_year`` to ``to_year``; both values from the same series."""
-    wh.require("chr_trade_prk")
-    c = wh.query("SELECT * FROM chr_trade_prk WHERE partner = ? AND source_series = ? AND flow = ? "
-                 "AND year IN (?, ?)", [partner, series, flow, from_year, to_year])
+    c = chronology.trade_prk(wh, partner=partner, series=series, flow=flow)
+    c = c[c["year"].isin([from_year, to_year])]
     v = c.set_index("year")
     if from_year not in v.index or to_year not in v.index:
         return Result(NOT_CHECKABLE, f"{series} has no {flow} value for {partner} in "
@@ -384,7 +402,7 @@ def trade_change(wh: Warehouse, state: str, partner: str, series: str, flow: str
     return Result(SUPPORTED if ok else CONTRADICTED, ev, ["chr_trade_prk"] + _urls(c))
 
 
-@check
+@check("state", "partner", "rival", "event", "event_date")
 def trade_share_after(wh: Warehouse, state: str, partner: str, rival: str, event: str, event_date: str) -> Result:
     """After ``event`` (``event_date``), ``partner``'s share of ``state``'s trade fell (the claim that the event
     lowered dependence on ``partner``).
@@ -395,9 +413,8 @@ def trade_share_after(wh: Warehouse, state: str, partner: str, rival: str, event
     """
     from .measures import trade as trm
 
-    wh.require("chr_trade_prk")
     y0 = pd.Timestamp(event_date).year
-    c = wh.query("SELECT * FROM chr_trade_prk WHERE year BETWEEN ? AND ?", [y0 - 3, y0 + 5])
+    c = chronology.trade_prk(wh, (y0 - 3, y0 + 5))
     c = c[c["source_series"] != trm.CHR_COW]
     sh = c[(c["partner"] == partner) & (c["flow"] == "partner_share_of_total") & c["value"].notna()]
     before, after = sh[sh["year"] < y0], sh[sh["year"] > y0]
@@ -406,7 +423,7 @@ def trade_share_after(wh: Warehouse, state: str, partner: str, rival: str, event
         return "; ".join(f"{r.year} {r.partner} {r.value:,.0f} ({r.source_series}){_low(r.confidence)}"
                          for r in d.sort_values(["partner", "year"]).itertuples()) or "none"
 
-    rv = wh.query("SELECT max(year) AS y FROM chr_trade_prk WHERE partner = ?", [rival])["y"].iloc[0]
+    rv = chronology.trade_prk(wh, partner=rival)["year"].max()
     ev = (f"{event} ({event_date}). {partner} share of {state} trade before: "
           + ("; ".join(f"{r.year} {r.value:.1f}% ({r.source_series}){_low(r.confidence)}"
                        for r in before.sort_values("year").itertuples()) or "none")
@@ -458,10 +475,10 @@ def load_claims(path: str | Path | None = None) -> list[dict]:
         params = c.get("params") or {}
         if not isinstance(params, dict):
             raise DataError(src, "params as a mapping", row=i, column="params")
-        try:
-            inspect.signature(fn).bind(None, **params)
-        except TypeError as e:
-            raise DataError(src, f"parameters that {c['check']} accepts ({e})", row=i, column="params") from None
+        problem = fn.problem(params)
+        if problem:
+            raise DataError(src, f"parameters that {c['check']} accepts ({problem}; it takes "
+                            f"{', '.join(fn.required + fn.optional)})", row=i, column="params")
         c["params"] = params
     return items
 
@@ -469,7 +486,7 @@ def load_claims(path: str | Path | None = None) -> list[dict]:
 def check_claim(wh: Warehouse, claim: dict) -> dict:
     """One claim's row. A check that cannot run on this warehouse (a missing table) is 'not checkable'."""
     try:
-        res = CHECKS[claim["check"]](wh, **claim["params"])
+        res = CHECKS[claim["check"]].fn(wh, **claim["params"])
     except AlignwatchError as e:
         res = Result(NOT_CHECKABLE, f"cannot check on this warehouse: {e}", [])
     if res.verdict not in VERDICTS:  # a programming error, not a data problem

@@ -4,22 +4,26 @@ Exit codes: 0 success; 1 other error; 2 bad argument (unknown state, reversed ye
 4 warehouse missing or lacking a table; 5 download failure; 130 interrupted.
 """
 
-# For developers: commands live in alignwatch.commands.<topic> and register themselves here. Command modules import
-# no heavy library at module level (pandas, DuckDB, plotly, scipy...): `alignwatch --help` must stay under a second.
+# For developers: commands live in alignwatch.commands.<topic>, each with a register(app) function, and are listed
+# once in COMMANDS below. Command modules import no heavy library at module level (pandas, DuckDB, plotly,
+# scipy...): `alignwatch --help` must stay under a second.
 
 from __future__ import annotations
 
 import importlib
 import inspect
 import os
-import pkgutil
 import re
 import sys
 
 import typer
 
-from . import commands
+from .commands import (claims, data, dyad, events, eventscores, figure, index, network, positions, redlines,
+                       report, serve, similarity, speech, trade, unga, unsc)
 from .errors import AlignwatchError, Interrupted
+
+COMMANDS = (claims, data, dyad, events, eventscores, figure, index, network, positions, redlines, report, serve,
+            similarity, speech, trade, unga, unsc)
 
 app = typer.Typer(
     name="alignwatch",
@@ -32,9 +36,8 @@ app = typer.Typer(
 
 
 def _load_commands() -> None:
-    for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
-        if not info.name.startswith("_"):
-            importlib.import_module(f"{commands.__name__}.{info.name}").register(app)
+    for module in COMMANDS:
+        module.register(app)
     _plain_help(app)
 
 

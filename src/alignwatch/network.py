@@ -21,13 +21,13 @@ roll calls. Definitions and citations: docs/network.md.
 
 from __future__ import annotations
 
-import inspect
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from .errors import UsageError
+from .measures.registry import code_version, options_text
 from .warehouse import Warehouse, cached
 
 if TYPE_CHECKING:
@@ -37,7 +37,6 @@ DEFAULT_BLOC = ("PRK", "CHN", "RUS", "BLR", "IRN", "SYR", "LAO", "VNM", "CUB", "
 WEIGHTINGS = ("excess", "raw")
 SOURCE_NOTE = ("UN General Assembly recorded votes on adopted resolutions, series undl: UN Digital Library voting "
                "records 1946-2025 (as crawled in github.com/lefthand67/un_votes; 2025 with the 3DL scrape)")
-UNGA_SERIES = "undl"  # the network reads the continuous UNGA series
 PANEL_COLUMNS = ["a", "b", "year", "weight", "n_joint", "source"]
 MIN_JOINT = 10  # joint roll calls below which a dyad-year's agreement is too thin to use
 MIN_SHARE = 0.5  # ... or below this share of the year's median number of joint roll calls
@@ -73,10 +72,11 @@ def slim_panel(df: pd.DataFrame, column: str = "score") -> pd.DataFrame:
 
 
 def agreement_panel(wh: Warehouse, years: tuple[int, int] | None = None, *, measure: str = "unga",
-                    column: str = "score", min_joint: int = MIN_JOINT, min_share: float = MIN_SHARE,
-                    cache: bool = True) -> pd.DataFrame:
-    """Every dyad-year of a family (all states) as a slim panel; cached once per ingest, because the report and
-    the CLI need all dyads while the family panel carries a dozen columns they do not read.
+                    column: str = "score", options: dict | None = None, min_joint: int = MIN_JOINT,
+                    min_share: float = MIN_SHARE, cache: bool = True) -> pd.DataFrame:
+    """Every dyad-year of a family (all states, with the family's ``options``; the unga family's default series is
+    the continuous undl) as a slim panel; cached once per ingest and code version, because the report and the CLI
+    need all dyads while the family panel carries a dozen columns they do not read.
 
     Thin dyad-years get weight NA (:func:`thin_dyads`): a year with a single roll call, or a state that lost its
     vote for arrears (Art. 19) and cast 40 of 192 votes in 2025, would otherwise count as perfect agreement and
@@ -86,19 +86,13 @@ def agreement_panel(wh: Warehouse, years: tuple[int, int] | None = None, *, meas
     from .measures import get
 
     fam = get(measure)
-
-    params = inspect.signature(fam.dyad_years).parameters
+    options = dict(options or {})
+    key = f"network_panel_{column}_{options_text(fam.options(**options))}"
 
     def compute() -> pd.DataFrame:
-        kw = {}
-        if not cache and "use_cache" in params:
-            kw["use_cache"] = False
-        if "series" in params:
-            kw["series"] = UNGA_SERIES
-        return slim_panel(fam.dyad_years(wh, None, None, **kw), column)
+        return slim_panel(fam.dyad_years(wh, None, None, use_cache=cache, **options), column)
 
-    series = f"_{UNGA_SERIES}" if "series" in params else ""
-    df = cached(wh, f"network_panel_v2_{measure}{series}_{column}", compute) if cache else compute()
+    df = fam.cached(wh, key, compute, use_cache=cache)
     for c in ("a", "b", "source"):
         if not isinstance(df[c].dtype, pd.CategoricalDtype):
             df[c] = df[c].astype("category")
@@ -273,7 +267,8 @@ def community_table(wh: Warehouse, years: tuple[int, int] | None = None, *, meas
                                 min_share=min_share, cache=cache)
     sel = panel if years is None else panel[panel["year"].between(*years)]
     lo, hi = (years if years is not None else (int(sel["year"].min()), int(sel["year"].max())))
-    key = f"network_comm_v1_{measure}_{column}_{weighting}_r{resolution:g}_s{seed}_j{min_joint}_{min_share:g}"
+    key = (f"network_comm_{code_version()}_{measure}_{column}_{weighting}_r{resolution:g}_s{seed}_j{min_joint}_"
+           f"{min_share:g}")
     key = f"{key}_{lo}_{hi}".replace(".", "p")
 
     def compute():

@@ -32,6 +32,7 @@ import re
 import numpy as np
 import pandas as pd
 
+from . import chronology
 from .errors import UsageError
 from .warehouse import Warehouse
 
@@ -78,7 +79,7 @@ def _date(s: pd.Series) -> pd.Series:
 def trigger_events(tests: pd.DataFrame | None, timeline: pd.DataFrame | None, treaties: pd.DataFrame | None, *,
                    focus: str = "PRK", kinds=None) -> pd.DataFrame:
     """One row per trigger: trigger (``<kind> <n>``, n counted from the first event of that kind), kind, n, date,
-    event, confidence, source. Pure."""
+    event, confidence, source. Pure; ``treaties`` with canonical parties (:func:`alignwatch.chronology.treaties`)."""
     kinds = _kinds(kinds)
     parts = []
     if tests is not None and len(tests):
@@ -101,8 +102,8 @@ def trigger_events(tests: pd.DataFrame | None, timeline: pd.DataFrame | None, tr
                                    "confidence": conf, "source": v["source"].astype(str)}))
     if "treaty" in kinds and treaties is not None and len(treaties):
         tr = treaties.copy()
-        parties = tr["parties"].astype(str).str.replace("SUN", "RUS")
-        tr = tr[parties.str.split(";").map(lambda p: focus in p) & (tr["type"] != "joint_statement")].copy()
+        tr = tr[tr["parties"].map(lambda p: focus in chronology.party_set(p)) & (tr["type"] != "joint_statement")]
+        tr = tr.copy()
         tr["date"] = _date(tr["date_signed"])
         tr = tr.sort_values("date")
         parts.append(pd.DataFrame({"kind": "treaty", "n": np.arange(1, len(tr) + 1), "date": tr["date"],
@@ -396,8 +397,8 @@ def red_lines(wh: Warehouse, *, focus: str = "PRK", patrons=PATRONS, kinds=None,
         raise UsageError(f"{focus} cannot be its own patron")
     kinds = _kinds(kinds)
     wh.require("chr_dprk_tests", "chr_treaties", "chr_summits", "chr_unsc_dprk", "unsc_member_votes", "unsc_vetoes")
-    tests = wh.df("chr_dprk_tests")
-    treaties = wh.df("chr_treaties")
+    tests = chronology.dprk_tests(wh)
+    treaties = chronology.treaties(wh)
     data = un.load(wh)
     tl = un.unsc_timeline(wh, "DPRK", data=data)
     unsc_end = pd.to_datetime(data.texts["date"]).max()
@@ -405,7 +406,7 @@ def red_lines(wh: Warehouse, *, focus: str = "PRK", patrons=PATRONS, kinds=None,
     if since is not None:
         events = events[events["date"].dt.year >= since]
     long = trm.series(wh, [focus, *patrons])
-    meet = vi.meetings(wh.df("chr_summits"))
+    meet = vi.meetings(chronology.summits(wh))
     visits_end = pd.to_datetime(meet["date_start"]).max() if len(meet) else None
     return responses(events, tl, long, meet, focus=focus, patrons=patrons, window_days=window_days,
                      unsc_end=unsc_end, visits_start=VISITS_FIRST, visits_end=visits_end,

@@ -24,7 +24,6 @@ import errno
 import hashlib
 import os
 import shutil
-import stat
 import sys
 import threading
 import time
@@ -275,15 +274,11 @@ def spec_fingerprint(ds: Dataset) -> str:
     """What besides the input file decides a table's content: its connector module and the connector modules it
     borrows from (the SC votes use the GA reader), the reading machinery, and the package's curated tables (state
     crosswalk, chronology checks). Changing any of them re-ingests."""
-    import importlib
     import sys
     from importlib import resources
 
     h = hashlib.sha256()
-    try:
-        mod = importlib.import_module(f"alignwatch.sources.{ds.source}")
-    except ImportError:  # a dataset declared outside the package (tests)
-        mod = None
+    mod = sys.modules.get(f"alignwatch.sources.{ds.source}")  # None: a dataset declared outside the package (tests)
     used = {base.__name__}
     if mod is not None:
         used.add(mod.__name__)

@@ -1,4 +1,6 @@
-"""Options and output helpers shared by every command.
+"""Options, argument checks and output helpers shared by every command: each option that several commands take
+(``--from``, ``--to``, states, ``--db``, ``--format``, ``--weights``, ``--replicates``, ``--plot``) is defined here
+once, with one help text, and the values go through :mod:`alignwatch.checks` (the checks the dashboard uses too).
 
 This module (like every command module) imports no heavy library at module level: ``alignwatch --help`` and the
 argument checks run before pandas, DuckDB or plotly are loaded.
@@ -16,6 +18,8 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from .. import __version__
+from ..checks import pair, shorten, state_list, year_range  # noqa: F401 (the commands' argument checks)
+from ..checks import state as state_code  # noqa: F401
 from ..errors import UsageError
 
 if TYPE_CHECKING:  # annotations only
@@ -23,11 +27,23 @@ if TYPE_CHECKING:  # annotations only
 
     from ..warehouse import Warehouse
 
+MAX_WIDTH = 240  # characters of a printed table; wider tables wrap their cells
+
+# ------------------------------------------------------------------------------------------ shared options
+
 DbOption = Annotated[
     str | None, typer.Option("--db", help="Warehouse file (default: $ALIGNWATCH_DB or the user data dir).")
 ]
-MAX_SHOWN = 60  # characters of a user value quoted back in a message
-MAX_WIDTH = 240  # characters of a printed table; wider tables wrap their cells
+FromOption = Annotated[int | None, typer.Option("--from", help="First year (default: where the data start).")]
+ToOption = Annotated[int | None, typer.Option("--to", help="Last year (default: where the data end).")]
+StateA = Annotated[str, typer.Argument(help="First state (ISO3 code or name).")]
+StateB = Annotated[str, typer.Argument(help="Second state (ISO3 code or name).")]
+StatesOption = Annotated[str | None, typer.Option("--states", help="States (comma list of ISO3 codes or names).")]
+WeightsOption = Annotated[str | None, typer.Option("--weights", help="TOML file overriding the default weights.")]
+ReplicatesOption = Annotated[int | None, typer.Option(
+    "--replicates", min=0, max=5000, help="Bootstrap replicates behind the intervals (default: 200, from the "
+                                          "weights file; 0 = point estimates only, faster).")]
+PlotOption = Annotated[Path | None, typer.Option("--plot", help="Also write the figure as a standalone HTML file.")]
 
 
 class Format(str, enum.Enum):
@@ -39,12 +55,6 @@ class Format(str, enum.Enum):
 FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format: table, csv or json.")]
 
 
-def shorten(value, width: int = MAX_SHOWN) -> str:
-    """A user value quoted for a message, cut to ``width`` characters: a pasted page must not fill the terminal."""
-    text = repr(value)
-    return text if len(text) <= width else text[: width - 4] + "…'"
-
-
 def open_warehouse(db: str | None) -> Warehouse:
     """The warehouse, imported only when a command needs it (DuckDB and pandas load here, not at start-up)."""
     from ..warehouse import Warehouse
@@ -52,33 +62,10 @@ def open_warehouse(db: str | None) -> Warehouse:
     return Warehouse(db)
 
 
-def state_code(value: str) -> str:
-    """A user-typed state (name or code) as ISO3; unknown values raise one clear UsageError with close matches."""
-    from .. import states
-
-    if not isinstance(value, str) or not value.strip() or len(value) > 80:
-        raise UsageError(f"invalid state {shorten(value)}", hint="give an ISO3 code (PRK) or a name (North Korea)")
-    return states.resolve(value.strip()).iso3
-
-
-def state_list(value: str | None) -> list[str] | None:
-    """Comma-separated states as ISO3 codes, in the order typed (repeats dropped)."""
-    if value is None or not value.strip():
-        return None
-    return list(dict.fromkeys(state_code(v) for v in value.split(",") if v.strip()))
-
-
-def year_range(first: int | None, last: int | None, *, lo: int = 1816, hi: int = 2100) -> tuple[int, int] | None:
-    """An inclusive year range from --from/--to; an open end runs to the first year or to this year."""
-    if first is None and last is None:
-        return None
-    first = lo if first is None else first
-    last = max(first, dt.date.today().year) if last is None else last
-    if first > last:
-        raise UsageError(f"year range {first}-{last} is reversed", hint="give --from before --to")
-    if first < lo or last > hi:
-        raise UsageError(f"year range {first}-{last} is outside {lo}-{hi}")
-    return (first, last)
+def check_plot(path: Path | None) -> None:
+    """An ``--plot`` file must be .html (checked before any work)."""
+    if path is not None and path.suffix.lower() not in (".html", ".htm"):
+        raise UsageError(f"--plot {path}: expected an .html file")
 
 
 def has_data(df: pd.DataFrame, ignore=()):

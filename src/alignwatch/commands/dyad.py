@@ -1,8 +1,8 @@
 """``alignwatch dyad A B``: one row per year for a pair of states, from one measure family or all of them.
 
-Families store a dyad once, as ``a < b``; the command shows it in the order the user typed: the title reads A–B
-and every directional column names its state (``ideal_a`` becomes ``ideal_PRK``, ``exports_ab`` becomes
-``exports_CHN_to_PRK``), A's column first.
+Families store a dyad once, as ``a < b``; the command shows it in the order the user typed
+(:meth:`alignwatch.measures.registry.Family.pair_table`): the title reads A–B and every directional column names its
+state (``ideal_a`` becomes ``ideal_PRK``, ``exports_ab`` becomes ``exports_CHN_to_PRK``), A's column first.
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from ..errors import AlignwatchError, UsageError
-from ._common import (DbOption, Format, FormatOption, coverage_error, data_span, emit, has_data, open_warehouse,
-                      state_code, trim_years, year_range)
+from ._common import (DbOption, Format, FormatOption, FromOption, StateA, StateB, ToOption, coverage_error, data_span,
+                      emit, has_data, open_warehouse, pair, trim_years, year_range)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -32,56 +32,7 @@ class Layout(str, enum.Enum):
     long = "long"
 
 
-# ------------------------------------------------------------------------------------------- orientation
-
-
-def _swap_token(tok: str) -> str:
-    return {"a": "b", "b": "a", "ab": "ba", "ba": "ab"}.get(tok, tok)
-
-
-def _name_token(tok: str, a: str, b: str) -> str:
-    return {"a": a, "b": b, "ab": f"{a}_to_{b}", "ba": f"{b}_to_{a}"}.get(tok, tok)
-
-
-def is_directional(col: str) -> bool:
-    return any(t in ("a", "b", "ab", "ba") for t in col.split("_"))
-
-
-def orient_columns(df: pd.DataFrame, first: str, second: str) -> pd.DataFrame:
-    """Name each directional column after its state (rows hold the dyad as a < b) and put ``first``'s column
-    before ``second``'s: ``ideal_a``/``ideal_b`` of CHN–PRK become ``ideal_PRK``, ``ideal_CHN`` for PRK CHN."""
-    lo, hi = sorted((first, second))
-    cols = list(df.columns)
-    order = list(cols)
-    if first != lo:  # the user's first state is the stored b: swap each directional pair's positions
-        for i, c in enumerate(cols):
-            if is_directional(c):
-                twin = "_".join(_swap_token(t) for t in c.split("_"))
-                if twin in cols:
-                    order[cols.index(twin)] = c
-    out = df[order]
-    return out.rename(columns={c: "_".join(_name_token(t, lo, hi) for t in c.split("_"))
-                               for c in order if is_directional(c)})
-
-
 # ------------------------------------------------------------------------------------------------ tables
-
-
-def family_table(wh: Warehouse, fam, a: str, b: str, years, **options) -> pd.DataFrame:
-    """One family's year rows for the pair, in the user's orientation (columns: year, the family's, score);
-    ``options`` go to the family (``series`` and ``topic`` of ``unga``)."""
-    import pandas as pd
-
-    if fam.pair_table is not None:  # the family orders and names its sided columns itself (trade: its series)
-        return fam.pair_table(wh, a, b, years)
-    lo, hi = sorted((a, b))
-    df = fam.dyad_years(wh, [a, b], years, **options)
-    df = df[(df.a == lo) & (df.b == hi)]
-    cols = ["year"] + [c for c in fam.columns if c in df.columns] + (["score"] if "score" not in fam.columns else [])
-    out = orient_columns(df[cols].sort_values("year").reset_index(drop=True), a, b)
-    out.attrs["sources"] = sorted({s.strip() for v in df.get("source", pd.Series(dtype=str)).dropna().astype(str)
-                                   for s in v.split(";") if s.strip()})
-    return out
 
 
 def all_table(wh: Warehouse, a: str, b: str, years, notes: list[str]) -> pd.DataFrame:
@@ -98,7 +49,7 @@ def all_table(wh: Warehouse, a: str, b: str, years, notes: list[str]) -> pd.Data
         if fam.domain == "descriptive":
             continue
         try:
-            df = family_table(wh, fam, a, b, years)
+            df = fam.pair_table(wh, a, b, years)
         except AlignwatchError as e:
             notes.append(f"{fam.name}: no data for this pair ({e})")
             df = None
@@ -135,7 +86,7 @@ def dyad_table(wh: Warehouse, a: str, b: str, measure: str, years, notes: list[s
 
     if measure == "all":
         return all_table(wh, a, b, years, notes if notes is not None else [])
-    return family_table(wh, get(measure), a, b, years, **options)
+    return get(measure).pair_table(wh, a, b, years, **options)
 
 
 def one_sided(df: pd.DataFrame, a: str, b: str) -> list[str]:
@@ -154,7 +105,8 @@ def _caption(df: pd.DataFrame, measure: str, notes: list[str], sources: list[str
         text = ("score = each family's headline score (docs/measures.md); families_covered = families with a score "
                 "that year. Families: " + "; ".join(f"{f}: {families()[f].label}" for f in fams))
     else:
-        text = f"{families()[measure].label} (docs/measures.md)"
+        fam = families()[measure]
+        text = f"{fam.label} ({fam.docs})"
     if sources:
         text += ". Sources: " + "; ".join(sources)
     text += ". NA = not covered by the data or not a member (never 0); provenance: alignwatch sources"
@@ -185,11 +137,11 @@ def _emit_groups(df: pd.DataFrame, fmt: Format, title: str, caption: str) -> Non
 
 
 def dyad(
-    a: Annotated[str, typer.Argument(help="First state (ISO3 code or name).")],
-    b: Annotated[str, typer.Argument(help="Second state (ISO3 code or name).")],
+    a: StateA,
+    b: StateB,
     measure: Annotated[str, typer.Option("--measure", "-m", help="Measure family, or 'all'.")] = "overview",
-    first: Annotated[int | None, typer.Option("--from", help="First year (default: where the data start).")] = None,
-    last: Annotated[int | None, typer.Option("--to", help="Last year (default: where the data end).")] = None,
+    first: FromOption = None,
+    last: ToOption = None,
     layout: Annotated[Layout | None, typer.Option(
         "--layout", help="With --measure all: groups (headline scores, then one table per family; the terminal "
                          "default), wide (one row per year, every column; the csv/json default) or long (one row "
@@ -209,22 +161,20 @@ def dyad(
     `alignwatch dyad "North Korea" China --measure all --from 1991`, `alignwatch dyad CHN RUS -m all --layout long`,
     `alignwatch dyad PRK RUS --measure unga --topic ukraine --from 2014`
     """
-    ca, cb = state_code(a), state_code(b)
-    if ca == cb:
-        raise UsageError(f"{a!r} and {b!r} are the same state ({ca})")
+    ca, cb = pair(a, b)
     yrs = year_range(first, last)
+    options = {k: v for k, v in (("series", series), ("topic", topic)) if v is not None}
     if measure != "all":
         from ..measures import get
 
-        get(measure)  # validate the name before opening the warehouse
+        get(measure).options(**options)  # the name and the family's options, checked before the warehouse opens
+    elif options:
+        raise UsageError("--series and --topic apply to --measure unga only")
     if layout is not None and measure != "all":
         raise UsageError("--layout applies to --measure all only")
     if layout == Layout.groups and fmt != Format.table:
         raise UsageError("--layout groups prints several tables: use it with --format table",
                          hint="with csv or json use --layout wide or --layout long")
-    options = {k: v for k, v in (("series", series), ("topic", topic)) if v is not None}
-    if options and measure != "unga":
-        raise UsageError("--series and --topic apply to --measure unga only")
     notes: list[str] = []
     with open_warehouse(db) as wh:
         # a window in the future or without any value: say what the data cover instead of printing NA rows

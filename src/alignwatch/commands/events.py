@@ -10,7 +10,8 @@ from typing import Annotated
 import typer
 
 from ..errors import UsageError
-from ._common import DbOption, Format, FormatOption, emit, file_metadata, state_list, write_table, year_range
+from ._common import (DbOption, Format, FormatOption, FromOption, ToOption, emit, file_metadata, state_list,
+                      write_table, year_range)
 
 events_app = typer.Typer(
     name="events",
@@ -100,8 +101,8 @@ def aggregate(
         "--tables-from", help="Read tables from Parquet under this directory/URL (<table>.parquet or <table>/).")] = None,
     states: Annotated[str | None, typer.Option(
         "--states", help="Only dyads among these states, e.g. PRK,CHN,RUS.")] = None,
-    first: Annotated[int | None, typer.Option("--from", help="First year.")] = None,
-    last: Annotated[int | None, typer.Option("--to", help="Last year.")] = None,
+    first: FromOption = None,
+    last: ToOption = None,
     directed: Annotated[bool, typer.Option("--directed", help="Directed dyads (a = source, b = target).")] = False,
     out: Annotated[Path | None, typer.Option("--out", help="Write the panel to this Parquet file.")] = None,
     limit: Annotated[int | None, typer.Option("--limit", help="Print at most this many rows.")] = None,

@@ -6,8 +6,8 @@ from typing import Annotated
 
 import typer
 
-from ..errors import UsageError
-from ._common import DbOption, Format, FormatOption, emit, open_warehouse, state_code, year_range
+from ._common import (DbOption, Format, FormatOption, FromOption, StateA, StateB, ToOption, emit, open_warehouse, pair,
+                      year_range)
 
 _SHOW = {
     "year": "year", "icews_coop": "icews coop", "icews_conf": "icews conf", "icews_net_coop": "icews net",
@@ -17,10 +17,10 @@ _SHOW = {
 
 
 def event_scores(
-    a: Annotated[str, typer.Argument(help="First state (ISO3 code or name).")],
-    b: Annotated[str, typer.Argument(help="Second state (ISO3 code or name).")],
-    first: Annotated[int | None, typer.Option("--from", help="First year.")] = None,
-    last: Annotated[int | None, typer.Option("--to", help="Last year.")] = None,
+    a: StateA,
+    b: StateB,
+    first: FromOption = None,
+    last: ToOption = None,
     full: Annotated[bool, typer.Option("--full", help="Show every column (verbal/material counts, active days).")]
     = False,
     db: DbOption = None,
@@ -38,9 +38,7 @@ def event_scores(
     """
     from ..measures import events as ev
 
-    ca, cb = state_code(a), state_code(b)
-    if ca == cb:
-        raise UsageError(f"{a!r} and {b!r} are the same state ({ca})")
+    ca, cb = pair(a, b)
     yrs = year_range(first, last)
     with open_warehouse(db) as wh:
         df = ev.dyad_years(wh, [ca, cb], yrs)

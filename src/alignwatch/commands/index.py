@@ -7,12 +7,8 @@ from typing import Annotated
 import typer
 
 from ..errors import UsageError
-from ._common import DbOption, Format, FormatOption, emit, open_warehouse, state_list, trim_years, year_range
-
-WeightsOption = Annotated[str | None, typer.Option("--weights", help="TOML file overriding the default weights.")]
-ReplicatesOption = Annotated[int | None, typer.Option(
-    "--replicates", min=0, max=5000, help="Bootstrap replicates behind the intervals (default: 200, from the "
-                                          "weights file; 0 = point estimates only, faster).")]
+from ._common import (DbOption, Format, FormatOption, FromOption, ReplicatesOption, ToOption, WeightsOption, emit,
+                      open_warehouse, state_list, trim_years, year_range)
 
 
 def index_caption(w, families: str | None = None) -> str:
@@ -24,8 +20,8 @@ def index_caption(w, families: str | None = None) -> str:
 
 def index_cmd(
     states: Annotated[str, typer.Argument(help="Comma-separated states: two for a dyad, more for a triad or bloc.")],
-    first: Annotated[int | None, typer.Option("--from", help="First year (default: where the data start).")] = None,
-    last: Annotated[int | None, typer.Option("--to", help="Last year (default: where the data end).")] = None,
+    first: FromOption = None,
+    last: ToOption = None,
     group: Annotated[bool, typer.Option("--group", help="Aggregate the dyads: mean, minimum, joint cohesion.")] = False,
     replicates: ReplicatesOption = None,
     weights: WeightsOption = None,

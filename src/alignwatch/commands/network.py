@@ -7,8 +7,8 @@ from typing import Annotated
 import typer
 
 from ..errors import UsageError
-from ._common import (DbOption, Format, FormatOption, emit, open_warehouse, state_code, state_list, trim_years,
-                      year_range)
+from ._common import (DbOption, Format, FormatOption, FromOption, ToOption, emit, open_warehouse, state_code,
+                      state_list, trim_years, year_range)
 
 
 def network_cmd(
@@ -16,8 +16,8 @@ def network_cmd(
                                                             "IRN, SYR, LAO, VNM, CUB, NIC, ERI).")] = None,
     focus: Annotated[str, typer.Option("--focus", help="State whose voting group is followed.")] = "PRK",
     view: Annotated[str, typer.Option("--view", help="cohesion | members | groups")] = "cohesion",
-    first: Annotated[int | None, typer.Option("--from", help="First year.")] = None,
-    last: Annotated[int | None, typer.Option("--to", help="Last year.")] = None,
+    first: FromOption = None,
+    last: ToOption = None,
     db: DbOption = None,
     fmt: FormatOption = Format.table,
 ):
@@ -46,7 +46,7 @@ def network_cmd(
     if view == "cohesion":
         df = trim_years(df.reset_index(drop=True), first, last)
     emit(df.reset_index(drop=True), fmt, title=f"bloc {view}: {', '.join(members)}",
-         caption=f"UNGA agreement network (share of identical votes); 2020-2024 have no roll calls. Source: "
+         caption=f"UNGA agreement network (share of identical votes); thin dyad-years are gaps. Source: "
                  f"{network.SOURCE_NOTE}")
 
 

@@ -8,8 +8,8 @@ from typing import Annotated
 import typer
 
 from ..errors import UsageError
-from ._common import (DbOption, Format, FormatOption, emit, file_metadata, open_warehouse, state_code, write_figure,
-                      year_range)
+from ._common import (DbOption, Format, FormatOption, FromOption, StateA, StateB, ToOption, emit, file_metadata,
+                      open_warehouse, pair, state_code, write_figure, year_range)
 
 DEFAULT_LIVE_YEARS = 1  # measures.positions.DEFAULT_LIVE_YEARS (checked by the tests; not imported at start-up)
 SEP = " | "  # measures.positions.SEP
@@ -30,11 +30,12 @@ def proposals(
     Examples: `alignwatch proposals --state PRK`, `alignwatch proposals --full --format csv`,
     `alignwatch proposals --plot proposals.html`
     """
+    from .. import chronology
     from ..measures import positions as pos
 
     code = state_code(state) if state else None
     with open_warehouse(db) as wh:
-        table = pos.proposal_table(pos.proposals_frame(wh), code)
+        table = pos.proposal_table(chronology.proposals(wh), code)
     if plot:
         from ..report.figures_positions import proposals_timeline
 
@@ -49,10 +50,10 @@ def proposals(
 
 
 def positions_cmd(
-    a: Annotated[str, typer.Argument(help="First state (ISO3 code or name).")],
-    b: Annotated[str, typer.Argument(help="Second state (ISO3 code or name).")],
-    first: Annotated[int | None, typer.Option("--from", help="First year.")] = None,
-    last: Annotated[int | None, typer.Option("--to", help="Last year.")] = None,
+    a: StateA,
+    b: StateB,
+    first: FromOption = None,
+    last: ToOption = None,
     live_years: Annotated[int, typer.Option("--live-years", help="Years a proposal stays live after its year "
                                                                 "of issue (processes: to their end date).")]
     = DEFAULT_LIVE_YEARS,
@@ -69,9 +70,7 @@ def positions_cmd(
     """
     from ..measures import positions as pos
 
-    ca, cb = state_code(a), state_code(b)
-    if ca == cb:
-        raise UsageError(f"{a!r} and {b!r} are the same state ({ca})")
+    ca, cb = pair(a, b)
     if not 0 <= live_years <= 50:
         raise UsageError(f"--live-years must be 0..50, not {live_years}")
     yrs = year_range(first, last)
@@ -110,8 +109,8 @@ def addresses_cmd(
     = None,
     terms_file: Annotated[str | None, typer.Option("--terms", help="Another term dictionary (TOML).")] = None,
     counts: Annotated[bool, typer.Option("--counts", help="Show raw counts instead of rates.")] = False,
-    first: Annotated[int | None, typer.Option("--from", help="First year.")] = None,
-    last: Annotated[int | None, typer.Option("--to", help="Last year.")] = None,
+    first: FromOption = None,
+    last: ToOption = None,
     db: DbOption = None,
     fmt: FormatOption = Format.table,
 ):

@@ -8,17 +8,16 @@ from typing import Annotated
 import typer
 
 from ..errors import UsageError
-from ._common import (DbOption, Format, FormatOption, emit, file_metadata, open_warehouse, state_code, state_list,
-                      year_range)
-from .index import ReplicatesOption, WeightsOption
+from ._common import (DbOption, Format, FormatOption, FromOption, ReplicatesOption, StateA, StateB, ToOption,
+                      WeightsOption, emit, file_metadata, open_warehouse, pair, state_code, state_list, year_range)
 
 
 def report(
     focus: Annotated[str, typer.Option("--focus", help="The state the report is about.")] = "PRK",
     partners: Annotated[str, typer.Option("--partners", help="Comma-separated partners.")] = "CHN,RUS",
     out: Annotated[str, typer.Option("--out", "-o", help="HTML file to write.")] = "report.html",
-    first: Annotated[int | None, typer.Option("--from", help="First year.")] = None,
-    last: Annotated[int | None, typer.Option("--to", help="Last year.")] = None,
+    first: FromOption = None,
+    last: ToOption = None,
     replicates: ReplicatesOption = None,
     weights: WeightsOption = None,
     db: DbOption = None,
@@ -53,10 +52,10 @@ def report(
 
 
 def periods_cmd(
-    a: Annotated[str, typer.Argument(help="First state.")],
-    b: Annotated[str, typer.Argument(help="Second state.")],
-    first: Annotated[int | None, typer.Option("--from", help="First year.")] = None,
-    last: Annotated[int | None, typer.Option("--to", help="Last year.")] = None,
+    a: StateA,
+    b: StateB,
+    first: FromOption = None,
+    last: ToOption = None,
     weights: WeightsOption = None,
     db: DbOption = None,
     fmt: FormatOption = Format.table,
@@ -66,15 +65,13 @@ def periods_cmd(
 
     Example: `alignwatch periods PRK CHN`
     """
+    from .. import context
     from .. import index as idx
-    from ..report import build
 
-    ca, cb = state_code(a), state_code(b)
-    if ca == cb:
-        raise UsageError(f"{a!r} and {b!r} are the same state ({ca})")
+    ca, cb = pair(a, b)
     w = idx.load_weights(weights)
     with open_warehouse(db) as wh:
-        ctx = build.compute(wh, ca, [cb], w, year_range(first, last))
+        ctx = context.compute(wh, ca, [cb], w, year_range(first, last))
     emit(ctx.periods[tuple(sorted((ca, cb)))], fmt, title=f"periods {ca}–{cb}",
          caption="labels from the codebook in docs/periods.md; stability = share of bootstrap replicates with the "
                  "break within ±1 year. Sources: the index's families (alignwatch index, docs/index.md) and the "

@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 
 from ..errors import UsageError
-from ._common import DbOption, open_warehouse
+from ._common import DbOption, WeightsOption, open_warehouse
 
 _HOSTNAME = re.compile(r"(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}"
                        r"[A-Za-z0-9])?)*")
@@ -48,8 +48,7 @@ def serve(
     host: Annotated[str, typer.Option("--host", help="Address to listen on. Anything but loopback exposes the "
                                                      "dashboard (no authentication) to the network.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", min=1, max=65535, help="TCP port.")] = 8050,
-    weights: Annotated[str | None, typer.Option("--weights", help="TOML file overriding the default weights.")]
-    = None,
+    weights: WeightsOption = None,
     warm: Annotated[bool, typer.Option("--warm/--no-warm", help="Compute the default view (PRK with CHN, RUS) "
                                                                 "in the background at start.")] = True,
     threads: Annotated[int, typer.Option("--threads", min=1, max=64, help="Worker threads answering requests "
@@ -70,7 +69,7 @@ def serve(
     open_warehouse(db).tables()  # a missing or locked warehouse fails here, with its own message and exit code 4
     check_port_free(host, port)
     from ..dashboard import app as dashboard_app
-    from ..dashboard.data import default_view
+    from ..dashboard.views import default_view
 
     app = dashboard_app.create_app(db, weights=weights)
     if not loopback:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from ..errors import UsageError
-from ._common import DbOption, Format, FormatOption, emit, state_code, year_range
+from ._common import DbOption, Format, FormatOption, FromOption, ToOption, emit, state_code, year_range
 from ._common import open_warehouse as Warehouse
 
 if TYPE_CHECKING:  # imported where used: `alignwatch --help` must not load numpy or pandas
@@ -104,8 +104,8 @@ def similarity(
                                                                      "its COW CINC share.")] = Weights.none,
     source: Annotated[AllianceSource, typer.Option("--source", help="Alliance data: atop (to 2018) or cow (to "
                                                                     "2012).")] = AllianceSource.atop,
-    first: Annotated[int | None, typer.Option("--from", help="First year.")] = None,
-    last: Annotated[int | None, typer.Option("--to", help="Last year.")] = None,
+    first: FromOption = None,
+    last: ToOption = None,
     db: DbOption = None,
     fmt: FormatOption = Format.table,
 ):

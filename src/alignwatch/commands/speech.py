@@ -4,14 +4,13 @@ Russia in KCNA's headlines per year."""
 from __future__ import annotations
 
 import enum
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from ..errors import UsageError
-from ._common import (DbOption, Format, FormatOption, emit, file_metadata, open_warehouse, state_code, write_figure,
-                      year_range)
+from ._common import (DbOption, Format, FormatOption, FromOption, PlotOption, ToOption, emit, file_metadata,
+                      open_warehouse, state_code, write_figure, year_range)
 
 
 class Backend(str, enum.Enum):
@@ -26,14 +25,14 @@ class Fit(str, enum.Enum):
 
 def speech(
     states: Annotated[list[str], typer.Argument(help="Two or more states (ISO3 codes or names).")],
-    first: Annotated[int | None, typer.Option("--from", help="First year.")] = None,
-    last: Annotated[int | None, typer.Option("--to", help="Last year.")] = None,
+    first: FromOption = None,
+    last: ToOption = None,
     backend: Annotated[Backend, typer.Option("--backend", help="tfidf (default) or embeddings (optional extra).")]
     = Backend.tfidf,
     fit: Annotated[Fit, typer.Option("--fit", help="Fit the TF-IDF weights per year (default) or on the corpus.")]
     = Fit.year,
     terms: Annotated[int, typer.Option("--terms", help="How many shared terms to list (0-50).")] = 5,
-    plot: Annotated[Path | None, typer.Option("--plot", help="Also write a figure to this HTML file.")] = None,
+    plot: PlotOption = None,
     db: DbOption = None,
     fmt: FormatOption = Format.table,
 ):
@@ -88,9 +87,9 @@ def _trim(df, first):
 
 
 def kcna_salience(
-    first: Annotated[int | None, typer.Option("--from", help="First year.")] = None,
-    last: Annotated[int | None, typer.Option("--to", help="Last year.")] = None,
-    plot: Annotated[Path | None, typer.Option("--plot", help="Also write a figure to this HTML file.")] = None,
+    first: FromOption = None,
+    last: ToOption = None,
+    plot: PlotOption = None,
     db: DbOption = None,
     fmt: FormatOption = Format.table,
 ):
@@ -118,19 +117,6 @@ def kcna_salience(
         typer.echo(f"wrote {path}")
 
 
-def _speech_figure(wh, a, b, years):
-    from ..report import figures_text
-
-    return figures_text.speech_similarity(wh, [(a, b)], years)
-
-
 def register(app: typer.Typer) -> None:
     app.command("speech")(speech)
     app.command("kcna-salience")(kcna_salience)
-    try:  # also offer it as `alignwatch figure speech A B --out f.html`
-        from .figure import register_figure
-
-        register_figure("speech", _speech_figure, "General Debate speech similarity of A and B per year",
-                        "alignwatch figure speech PRK CHN --out speech.html")
-    except ImportError:
-        pass

@@ -7,23 +7,15 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from ..errors import UsageError
-from ._common import DbOption, Format, FormatOption, emit, open_warehouse, state_code, year_range
+from ._common import (DbOption, Format, FormatOption, FromOption, StateA, StateB, ToOption, emit, open_warehouse, pair,
+                      year_range)
 
 if TYPE_CHECKING:
     import pandas as pd
 
     from ..warehouse import Warehouse
 
-FromOption = Annotated[int | None, typer.Option("--from", help="First year.")]
-ToOption = Annotated[int | None, typer.Option("--to", help="Last year.")]
 ExcludeLow = Annotated[bool, typer.Option("--exclude-low", help="Drop rows graded low confidence.")]
-
-
-def _pair(a: str, b: str) -> tuple[str, str]:
-    ca, cb = state_code(a), state_code(b)
-    if ca == cb:
-        raise UsageError(f"{a!r} and {b!r} are the same state ({ca})")
-    return ca, cb
 
 
 def trade_table(wh: Warehouse, a: str, b: str, years, *, series: list[str] | None = None,
@@ -99,7 +91,7 @@ def trade(
     """
     from ..measures import trade as tr
 
-    ca, cb = _pair(a, b)
+    ca, cb = pair(a, b)
     yrs = year_range(first, last)
     wanted = None
     if series:
@@ -165,8 +157,8 @@ def meetings_table(wh: Warehouse, a: str, b: str, years, *, include_low: bool = 
 
 
 def visits(
-    a: Annotated[str, typer.Argument(help="First state (ISO3 code or name).")],
-    b: Annotated[str, typer.Argument(help="Second state (ISO3 code or name).")],
+    a: StateA,
+    b: StateB,
     first: FromOption = None,
     last: ToOption = None,
     list_: Annotated[bool, typer.Option("--list", help="List the meetings instead of the yearly counts.")] = False,
@@ -184,7 +176,7 @@ def visits(
     Examples: ``alignwatch visits PRK CHN``, ``alignwatch visits PRK RUS --list``,
     ``alignwatch visits CHN RUS --from 2003 --to 2018 --format csv``
     """
-    ca, cb = _pair(a, b)
+    ca, cb = pair(a, b)
     yrs = year_range(first, last)
     with open_warehouse(db) as wh:
         if list_:

@@ -12,15 +12,13 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from ..errors import UsageError
-from ._common import DbOption, Format, FormatOption, emit, file_metadata, state_code, state_list, write_figure
+from ._common import (DbOption, Format, FormatOption, FromOption, PlotOption, StateA, StateB, StatesOption, ToOption,
+                      emit, file_metadata, pair, state_list, write_figure, write_table, year_range)
 from ._common import open_warehouse as Warehouse
-from ._common import write_table, year_range
 
 if TYPE_CHECKING:
     import pandas as pd
 
-FromOption = Annotated[int | None, typer.Option("--from", help="First year.")]
-ToOption = Annotated[int | None, typer.Option("--to", help="Last year.")]
 NoCache = Annotated[bool, typer.Option("--no-cache", help="Compute afresh; do not read or write the warehouse "
                                                           "cache.")]
 
@@ -51,7 +49,6 @@ SeriesOption = Annotated[Series, typer.Option(
 TopicOption = Annotated[str | None, typer.Option(
     "--topic", help="Only roll calls on a topic: ukraine (ES-11 and every resolution on Ukraine or Crimea), es11 "
                     "(the 11th emergency special session only) or dprk (human rights in the DPRK).")]
-StatesOption = Annotated[str | None, typer.Option("--states", help="States (comma list of ISO3 codes or names).")]
 
 
 def _caption_source(series: str, absences: str) -> str:
@@ -107,8 +104,9 @@ def unga_panel(
     t0 = time.perf_counter()
     with Warehouse(db) as wh:
         df = unga.dyad_years(wh, codes, yrs, series=series.value, topic=opts.topic, absences=absences.value,
-                             issue=issue, important=important, year_basis=year_basis.value,
-                             directed_output=directed, use_cache=not no_cache)
+                             issue=issue, important=important, year_basis=year_basis.value, use_cache=not no_cache)
+    if directed:
+        df = unga.directed(df)
     secs = time.perf_counter() - t0
     write_table(df, out, file_metadata("unga-panel", options={
         "states": states, "from": first, "to": last, "series": series, "topic": topic, "absences": absences,
@@ -152,7 +150,7 @@ def idealpoints(
     last: ToOption = None,
     source: Annotated[Source, typer.Option("--source", help="ours: alignwatch's dynamic IRT fit (to 2025); voeten: "
                                                             "the published series (to 2024).")] = Source.ours,
-    plot: Annotated[Path | None, typer.Option("--plot", help="Also write an offline HTML figure here.")] = None,
+    plot: PlotOption = None,
     no_cache: NoCache = False,
     db: DbOption = None,
     fmt: FormatOption = Format.table,
@@ -166,7 +164,7 @@ def idealpoints(
     Examples: ``alignwatch idealpoints --states PRK,CHN,RUS,USA --from 1991``,
     ``alignwatch idealpoints --source voeten --plot ideal.html``
     """
-    from ..report import figures_unga
+    from ..measures import idealpoints as ip
 
     codes = state_list(states)
     if not codes:
@@ -176,8 +174,10 @@ def idealpoints(
     if plot is not None and plot.suffix.lower() not in (".html", ".htm"):
         raise UsageError(f"--plot must end in .html, not {plot.name!r}")
     with Warehouse(db) as wh:
-        df = figures_unga.idealpoint_table(wh, codes, yrs, source.value, use_cache=not no_cache)
+        df = ip.table(wh, codes, yrs, source.value, use_cache=not no_cache)
     if plot is not None:
+        from ..report import figures_unga
+
         write_figure(figures_unga.fig_idealpoints(df, codes, source.value), plot, file_metadata(
             "idealpoints", options={"states": ",".join(codes), "from": first, "to": last, "source": source},
             year_basis="session", series=[source.value]))
@@ -251,8 +251,8 @@ def _tally(v: pd.Series) -> str:
 
 
 def compare(
-    a: Annotated[str, typer.Argument(help="First state (ISO3 code or name).")],
-    b: Annotated[str, typer.Argument(help="Second state (ISO3 code or name).")],
+    a: StateA,
+    b: StateB,
     first: FromOption = None,
     last: ToOption = None,
     measure: Annotated[str, typer.Option("--measure", "-m", help="agree_identical (default), agree_voeten, "
@@ -269,9 +269,7 @@ def compare(
     """
     from ..measures import unga
 
-    ca, cb = state_code(a), state_code(b)
-    if ca == cb:
-        raise UsageError(f"{a!r} and {b!r} are the same state ({ca})")
+    ca, cb = pair(a, b)
     yrs = year_range(first, last, lo=1946)
     with Warehouse(db) as wh:
         df = unga.compare(wh, [ca, cb], yrs, measure=measure, topic=topic)

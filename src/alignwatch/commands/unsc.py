@@ -2,26 +2,18 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Annotated
-
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from ..errors import UsageError
-from ._common import DbOption, Format, FormatOption, emit, file_metadata, state_code, write_figure, year_range
+from ._common import (DbOption, Format, FormatOption, FromOption, PlotOption, StateA, StateB, ToOption, check_plot,
+                      emit, file_metadata, pair, write_figure, year_range)
 from ._common import open_warehouse as Warehouse
 
 if TYPE_CHECKING:
     import pandas as pd
 
-PlotOption = Annotated[Path | None, typer.Option("--plot", help="Also write the figure as a standalone HTML file.")]
-
-
-def _check_html(path: Path | None) -> None:
-    if path is not None and path.suffix.lower() not in (".html", ".htm"):
-        raise UsageError(f"--plot {path}: expected an .html file")
 
 
 def timeline_table(wh: Warehouse, topic: str, years: tuple[int, int] | None = None) -> pd.DataFrame:
@@ -48,8 +40,8 @@ def unsc(
     covoting: Annotated[bool, typer.Option(
         "--covoting", help="Instead: CHN and RUS co-voting with USA/GBR/FRA per year (share of identical votes; "
                            "all texts).")] = False,
-    first: Annotated[int | None, typer.Option("--from", help="First year.")] = None,
-    last: Annotated[int | None, typer.Option("--to", help="Last year.")] = None,
+    first: FromOption = None,
+    last: ToOption = None,
     plot: PlotOption = None,
     db: DbOption = None,
     fmt: FormatOption = Format.table,
@@ -66,7 +58,7 @@ def unsc(
     """
     from ..measures import unsc as us
 
-    _check_html(plot)
+    check_plot(plot)
     yrs = year_range(first, last, lo=1946)
     with Warehouse(db) as wh:
         if covoting:
@@ -93,10 +85,10 @@ def unsc(
 
 
 def treaties(
-    a: Annotated[str, typer.Argument(help="First state (ISO3 code or name).")],
-    b: Annotated[str, typer.Argument(help="Second state (ISO3 code or name).")],
-    first: Annotated[int | None, typer.Option("--from", help="First year.")] = None,
-    last: Annotated[int | None, typer.Option("--to", help="Last year.")] = None,
+    a: StateA,
+    b: StateB,
+    first: FromOption = None,
+    last: ToOption = None,
     all_columns: Annotated[bool, typer.Option("--all", help="Show every obligation column (COW neutrality, "
                                                             "non-aggression) and the sources.")] = False,
     plot: PlotOption = None,
@@ -112,10 +104,8 @@ def treaties(
     """
     from ..measures import treaties as tr
 
-    ca, cb = state_code(a), state_code(b)
-    if ca == cb:
-        raise UsageError(f"{a!r} and {b!r} are the same state ({ca})")
-    _check_html(plot)
+    ca, cb = pair(a, b)
+    check_plot(plot)
     yrs = year_range(first, last)
     lo, hi = min(ca, cb), max(ca, cb)
     with Warehouse(db) as wh:
@@ -135,15 +125,3 @@ def treaties(
 def register(app: typer.Typer) -> None:
     app.command("unsc")(unsc)
     app.command("treaties")(treaties)
-    try:  # also offer the treaty figure through `alignwatch figure treaties A B --out f.html`
-        from .figure import register_figure
-
-        def _treaty_fig(wh, a, b, years):
-            from ..report import figures_unsc as fu
-
-            return fu.treaty_figure(wh, a, b, years)
-
-        register_figure("treaties", _treaty_fig, "treaty strength of A-B per year: headline, ATOP and COW readings, "
-                        "dated treaty events", "alignwatch figure treaties PRK RUS --out prk_rus_treaties.html")
-    except (ImportError, TypeError):  # the figure command is optional here
-        pass

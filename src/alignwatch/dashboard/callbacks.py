@@ -1,8 +1,8 @@
 """Callbacks: the address is the single source of the view; controls write it, every panel reads it.
 
-Each callback parses the query string with :func:`data.parse_query` and asks :class:`data.Data` for plain data;
+Each callback parses the query string with :func:`views.parse_query` and asks :class:`data.Data` for plain data;
 errors become a message in the page (AlignwatchError: its text and hint; anything else: a generic line, the
-traceback only in the server log), never a traceback in the browser.
+traceback only in the server log), never a traceback in the browser. Callbacks only lay out.
 """
 
 from __future__ import annotations
@@ -15,7 +15,8 @@ from dash import Input, Output, State, dash_table, dcc, html, no_update
 
 from ..errors import AlignwatchError
 from . import layout as L
-from .data import Data, make_view, parse_query
+from .data import Data
+from .views import make_view, parse_query
 
 log = logging.getLogger(__name__)
 
@@ -94,7 +95,13 @@ def items(app: dash.Dash, entries: list[dict]) -> list:
 
 def register(app: dash.Dash, data: Data) -> None:
     """Wire every callback of the page to ``data``."""
+    _register_address(app)
+    _register_index(app, data)
+    _register_tabs(app, data)
+    _register_downloads(app, data)
 
+
+def _register_address(app: dash.Dash) -> None:
     @app.callback(
         Output(L.URL, "search"), Output(L.STATES, "value"), Output(L.YEARS, "value"), Output(L.CONTROL_MESSAGE,
                                                                                               "children"),
@@ -117,6 +124,8 @@ def register(app: dash.Dash, data: Data) -> None:
         out_search = view.query if (search or "") not in ("", view.query) else no_update
         return out_search, list(view.states), list(view.years), None
 
+
+def _register_index(app: dash.Dash, data: Data) -> None:
     @app.callback(
         Output(L.TITLE, "children"), Output(L.LATEST, "children"), Output(L.INDEX_GRAPH, "figure"),
         Output(L.DOMAINS_GRAPH, "figure"), Output(L.PERIODS, "children"), Output(L.TREATIES, "children"),
@@ -147,31 +156,23 @@ def register(app: dash.Dash, data: Data) -> None:
         return [html.H3(f"The group {', '.join(view.states)}: every pair"), graph(g["figure"]),
                 html.Details([html.Summary("Table"), table(g["rows"])])]
 
+
+def _register_tabs(app: dash.Dash, data: Data) -> None:
+    """The tabs other than the index: computed when a tab is opened."""
     @app.callback(Output(L.FAMILIES, "children"), Input(L.URL, "search"), Input(L.TABS, "value"))
     @guarded(1, 0)
     def families(search, tab):
-        if tab != "families":
-            return None  # computed when the tab is opened
-        return items(app, data.families_view(parse_query(search)))
+        return items(app, data.families_view(parse_query(search))) if tab == "families" else None
 
     @app.callback(Output(L.NETWORK, "children"), Input(L.URL, "search"), Input(L.TABS, "value"))
     @guarded(1, 0)
     def network(search, tab):
-        if tab != "network":
-            return None
-        v = data.network_view(parse_query(search))
-        if "html" in v:
-            return html_section(app, v["html"], 1400)
-        return [html.P(v["note"], className="note"), graph(v["figure"]),
-                html.Details([html.Summary(f"Cohesion of {', '.join(v['bloc'])} per year"), table(v["rows"])])]
+        return section(app, data.network_view(parse_query(search)), 1400) if tab == "network" else None
 
     @app.callback(Output(L.REDLINES, "children"), Input(L.URL, "search"), Input(L.TABS, "value"))
     @guarded(1, 0)
     def redlines(search, tab):
-        if tab != "redlines":
-            return None
-        v = data.redlines_view(parse_query(search))
-        return html_section(app, v["html"], 1200) if "html" in v else html.P(v["note"], className="na")
+        return section(app, data.redlines_view(parse_query(search)), 1200) if tab == "redlines" else None
 
     @app.callback(Output(L.CLAIMS, "children"), Input(L.TABS, "value"))
     @guarded(1, 0)
@@ -181,25 +182,13 @@ def register(app: dash.Dash, data: Data) -> None:
         v = data.claims_view()
         return table(v["rows"]) if "rows" in v else html.P(v["note"], className="na")
 
-    @app.callback(Output(L.CSV_DOWNLOAD, "data"), Output(L.MESSAGE, "children", allow_duplicate=True),
-                  Input(L.CSV_BUTTON, "n_clicks"), State(L.URL, "search"), prevent_initial_call=True)
-    @guarded(2, 1)
-    def csv(n, search):
-        if not n:
-            raise dash.exceptions.PreventUpdate
-        view = parse_query(search)
-        df = data.index_csv(view)
-        return dcc.send_data_frame(df.to_csv, f"alignwatch_index_{view.slug}.csv", index=False), no_update
 
-    @app.callback(Output(L.FAMILIES_DOWNLOAD, "data"), Output(L.MESSAGE, "children", allow_duplicate=True),
-                  Input(L.FAMILIES_CSV_BUTTON, "n_clicks"), State(L.URL, "search"), prevent_initial_call=True)
-    @guarded(2, 1)
-    def families_csv(n, search):
-        if not n:
-            raise dash.exceptions.PreventUpdate
-        view = parse_query(search)
-        df = data.panel_csv(view)
-        return dcc.send_data_frame(df.to_csv, f"alignwatch_families_{view.slug}.csv", index=False), no_update
+def _register_downloads(app: dash.Dash, data: Data) -> None:
+    for button, target, export, prefix in ((L.CSV_BUTTON, L.CSV_DOWNLOAD, data.index_csv, "index"),
+                                           (L.FAMILIES_CSV_BUTTON, L.FAMILIES_DOWNLOAD, data.panel_csv, "families")):
+        app.callback(Output(target, "data"), Output(L.MESSAGE, "children", allow_duplicate=True),
+                     Input(button, "n_clicks"), State(L.URL, "search"),
+                     prevent_initial_call=True)(guarded(2, 1)(_download(export, prefix)))
 
     app.clientside_callback(
         """function(n) {
@@ -211,6 +200,22 @@ def register(app: dash.Dash, data: Data) -> None:
         }""",
         Output(L.PNG_STATUS, "children"), Input(L.PNG_BUTTON, "n_clicks"), prevent_initial_call=True,
     )
+
+
+def _download(export, prefix: str):
+    """A CSV download callback: the view's table from ``export`` as ``alignwatch_<prefix>_<view>.csv``."""
+    def download(n, search):
+        if not n:
+            raise dash.exceptions.PreventUpdate
+        view = parse_query(search)
+        df = export(view)
+        return dcc.send_data_frame(df.to_csv, f"alignwatch_{prefix}_{view.slug}.csv", index=False), no_update
+    return download
+
+
+def section(app: dash.Dash, v: dict, height: int):
+    """A report section in a frame, or the note saying why it cannot be shown."""
+    return html_section(app, v["html"], height) if "html" in v else html.P(v["note"], className="na")
 
 
 def _index_outputs(v: dict) -> tuple:

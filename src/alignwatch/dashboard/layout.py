@@ -14,7 +14,7 @@ from dash import dcc, html
 from .. import index as idx
 from .. import periods as per
 from .. import states as st
-from . import data as dd
+from . import views as vw
 
 URL, STATES, YEARS = "url", "states", "years"
 CONTROL_MESSAGE, MESSAGE, SHARE = "control-message", "message", "share-link"
@@ -55,14 +55,14 @@ def state_options() -> list[dict]:
     """Every state of the UN era (its latest name), sorted by name; the label shows the ISO3 code to search by."""
     t = st.table()
     end = pd.to_datetime(t["end"], errors="coerce")
-    t = t[end.isna() | (end.dt.year >= dd.YEAR_MIN)]
+    t = t[end.isna() | (end.dt.year >= vw.YEAR_MIN)]
     codes = sorted(set(t["iso3"].dropna().astype(str)))
     opts = [{"label": f"{st.name(c)} ({c})", "value": c} for c in codes]
     return sorted(opts, key=lambda o: o["label"])
 
 
-def _controls(view: dd.View) -> html.Div:
-    top = dd.year_max()
+def _controls(view: vw.View) -> html.Div:
+    top = vw.year_max()
     marks = {y: str(y) for y in range(1950, top + 1, 10)}
     return html.Div(className="controls", children=[
         html.Div([
@@ -72,7 +72,7 @@ def _controls(view: dd.View) -> html.Div:
         ]),
         html.Div([
             html.Label("Years", htmlFor=YEARS),
-            dcc.RangeSlider(id=YEARS, min=dd.YEAR_MIN, max=top, step=1, value=list(view.years), marks=marks,
+            dcc.RangeSlider(id=YEARS, min=vw.YEAR_MIN, max=top, step=1, value=list(view.years), marks=marks,
                             allowCross=False, updatemode="mouseup",
                             tooltip={"placement": "bottom", "always_visible": False}),
         ]),
@@ -110,8 +110,8 @@ def _about() -> html.Div:
     ])
 
 
-def build(view: dd.View | None = None) -> html.Div:
-    view = view or dd.default_view()
+def build(view: vw.View | None = None) -> html.Div:
+    view = view or vw.default_view()
     return html.Div(className="page", children=[
         dcc.Location(id=URL, refresh=False),
         html.Header([

@@ -18,8 +18,8 @@ import pandas as pd
 from .. import similarity as sim
 from .. import states as st
 from ..errors import UsageError
-from ..warehouse import Warehouse, cached
-from .registry import check_states, check_years
+from ..warehouse import Warehouse
+from .registry import Family
 
 WEIGHTINGS = ("none", "capabilities")
 CAPABILITIES_TABLE = "ps_cow_nmc"
@@ -49,7 +49,6 @@ class Source:
     levels: tuple[float, ...] | None
     absent: float  # value of a pair without a tie inside coverage (0 = no tie; NaN = not observed)
     citation: str
-    cache_version: int = 1
 
     @property
     def source_text(self) -> str:
@@ -75,41 +74,47 @@ def panel_specs(source: Source, weighting: str) -> tuple[sim.Spec, ...]:
     return tuple(specs)
 
 
-def dyad_years(source: Source, wh: Warehouse, states=None, years=None, *, measure: str = "s",
-               distance: str | None = None, weights: str | None = None, use_cache: bool = True,
-               ) -> pd.DataFrame:
+@dataclass(frozen=True)
+class Options:
+    """Which similarity measure scores the portfolios: ``measure`` (s, kappa, pi, taub, a, agreement), ``distance``
+    (None: squared distances for S and A, quadratic weights for kappa and pi), ``weights`` (none or capabilities:
+    each object state weighted by its COW CINC share). Checked when the panel is asked for."""
+
+    measure: str = "s"
+    distance: str | None = None
+    weights: str | None = None
+
+    def __post_init__(self):
+        sim.spec(self.measure, self.distance, default="squared")
+        check_weighting(self.weights)
+
+
+def dyad_years(family: Family, source: Source, wh: Warehouse, states: list[str] | None,
+               years: tuple[int, int] | None, options: Options, *, use_cache: bool = True) -> pd.DataFrame:
     """One row per undirected dyad-year (a < b): ``n_objects``, every measure column, ``score`` (the chosen
     measure), ``measure``/``distance``/``weighting`` (in words), ``na_reason`` and ``source``.
 
-    ``states`` None: every dyad of the state system in the source's coverage (cached in the warehouse per source
-    and weighting). Otherwise every pair of ``states`` for every year of ``years`` (default: from the pair's first
-    covered year), NA with a reason outside coverage or the state system. ``distance`` None: squared distances
-    (S, A) or quadratic weights (κ, π).
+    ``states`` None: every dyad of the state system in the source's coverage (kept in ``family``'s derived cache
+    per source and weighting). Otherwise every pair of ``states`` for every year of ``years`` (default: from the
+    pair's first covered year), NA with a reason outside coverage or the state system.
     """
-    codes = check_states(states)
-    yrs = check_years(years)
-    weighting = check_weighting(weights)
-    chosen = sim.spec(measure, distance, default="squared")  # squared distances / quadratic weights
+    weighting = check_weighting(options.weights)
+    chosen = sim.spec(options.measure, options.distance, default="squared")  # squared distances / quadratic weights
     if weighting != "none" and chosen.measure == "taub":
         raise UsageError("Kendall's tau-b has no weighted form", hint="drop --weights for tau-b")
     wh.require(*source.tables, *((CAPABILITIES_TABLE,) if weighting != "none" else ()))
-    if codes is not None and len(codes) < 2:
-        raise UsageError("a portfolio comparison needs at least two states", hint="e.g. PRK CHN")
-    if codes is None:
+    if states is None:
         specs = panel_specs(source, weighting)
-        key = f"portfolio_v{source.cache_version}_{source.key}_{weighting}"
+        key = f"{source.key}_{weighting}"
         if chosen not in specs:  # a measure the standard panel leaves out: a panel (and cache) of its own
             specs, key = (chosen,), f"{key}_{chosen.column}"
-
-        def compute():
-            return compute_panel(source, wh, None, None, weighting, specs)
-
-        df = cached(wh, key, compute) if use_cache else compute()
-        if yrs is not None:
-            df = df[df["year"].between(*yrs)].reset_index(drop=True)
+        df = family.cached(wh, key, lambda: compute_panel(source, wh, None, None, weighting, specs),
+                           use_cache=use_cache)
+        if years is not None:
+            df = df[df["year"].between(*years)].reset_index(drop=True)
     else:
         specs = tuple(dict.fromkeys((*panel_specs(source, weighting), chosen)))
-        df = compute_panel(source, wh, codes, yrs, weighting, specs)
+        df = compute_panel(source, wh, states, years, weighting, specs)
     return finish(df, source, chosen, weighting)
 
 

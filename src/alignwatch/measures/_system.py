@@ -9,15 +9,12 @@ coverage *and* while both states are system members (``ps_cow_ddy``, 1816-2024),
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from ..errors import UsageError
-from ..warehouse import Warehouse, cached
-from .registry import check_years
+from ..warehouse import Warehouse
 
 _DDY_SQL = """
 SELECT least(iso3_1, iso3_2) AS a, greatest(iso3_1, iso3_2) AS b, year
@@ -26,31 +23,6 @@ WHERE iso3_1 < iso3_2 AND year BETWEEN ? AND ?
   AND (? OR (iso3_1 IN (SELECT unnest(?::VARCHAR[])) AND iso3_2 IN (SELECT unnest(?::VARCHAR[]))))
 GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
 """
-
-
-def pairs_of(states, family: str) -> list[str] | None:
-    """Sorted unique ISO3 codes, or None for every state; one clear error for fewer than two."""
-    if states is None:
-        return None
-    states = sorted(set(states))
-    if len(states) < 2:
-        raise UsageError(f"the {family} family needs at least two states",
-                         hint=f"e.g. alignwatch dyad PRK CHN --measure {family}")
-    return states
-
-
-def family_panel(wh: Warehouse, family: str, states, years,
-                 compute: Callable[[Warehouse, list[str] | None, tuple[int, int] | None], pd.DataFrame], *,
-                 version: int) -> pd.DataFrame:
-    """A family's table after the one argument check: for every state the all-dyads panel, computed once per ingest
-    and cached in the warehouse (``_cache_<family>_all_v<version>``: bump ``version`` when the computation changes,
-    so that a warehouse ingested by an older alignwatch is not read); for given states ``compute`` on them alone."""
-    states = pairs_of(states, family)
-    years = check_years(years)
-    if states is None:
-        full = cached(wh, f"{family}_all_v{version}", lambda: compute(wh, None, None))
-        return full if years is None else full[full["year"].between(*years)].reset_index(drop=True)
-    return compute(wh, states, years)
 
 
 def dyad_frame(wh: Warehouse, states: list[str] | None, lo: int, hi: int) -> pd.DataFrame:

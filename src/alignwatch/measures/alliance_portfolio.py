@@ -17,6 +17,8 @@ measure of :mod:`alignwatch.similarity` can be chosen, optionally weighted by CO
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 
 from ..errors import UsageError
@@ -69,22 +71,37 @@ def source(name: str) -> _portfolio.Source:
     return SOURCES[key]
 
 
-def dyad_years(wh: Warehouse, states: list[str] | None = None, years: tuple[int, int] | None = None, *,
-               source_name: str = "atop", measure: str = "s", distance: str | None = None,
-               weights: str | None = None, use_cache: bool = True) -> pd.DataFrame:
-    """Alliance-portfolio similarity per undirected dyad-year (see the module docstring); ``score`` = the chosen
-    measure (default S, squared distances, unweighted, ATOP)."""
-    return _portfolio.dyad_years(source(source_name), wh, states, years, measure=measure, distance=distance,
-                                 weights=weights, use_cache=use_cache)
+@dataclass(frozen=True)
+class Options(_portfolio.Options):
+    """``source_name``: atop (default, to 2018) or cow (to 2012); the similarity measure as in
+    :class:`alignwatch.measures._portfolio.Options` (default S with squared distances)."""
+
+    source_name: str = "atop"
+
+    def __post_init__(self):
+        super().__post_init__()
+        source(self.source_name)
 
 
-register(Family(
-    name="alliance_portfolio",
-    label="Alliance-portfolio similarity (ATOP; COW as an option)",
-    domain="political",
-    dyad_years=dyad_years,
-    description="similarity of two states' alliance portfolios over the state system (levels defence 3 > "
-                "neutrality/non-aggression 2 > entente/consultation 1 > none 0; own entry 3): S with squared "
-                "distances by default, or kappa, pi, tau-b, A; ATOP to 2018, COW to 2012",
-    columns=COLUMNS,
-))
+class AlliancePortfolio(Family):
+    name = "alliance_portfolio"
+    label = "Alliance-portfolio similarity (ATOP; COW as an option)"
+    domain = "political"
+    description = ("similarity of two states' alliance portfolios over the state system (levels defence 3 > "
+                   "neutrality/non-aggression 2 > entente/consultation 1 > none 0; own entry 3): S with squared "
+                   "distances by default, or kappa, pi, tau-b, A; ATOP to 2018, COW to 2012")
+    columns = COLUMNS
+    coverage = (1816, 2018)
+    citation = f"{ATOP} (default); {COW_ALLIANCE}; {SR_CITATION}"
+    docs = "docs/measures/similarity.md"
+    Options = Options
+
+    def compute(self, wh: Warehouse, states, years, options: Options, *, use_cache: bool = True) -> pd.DataFrame:
+        """Alliance-portfolio similarity per undirected dyad-year (see the module docstring); ``score`` = the
+        chosen measure (default S, squared distances, unweighted, ATOP)."""
+        return _portfolio.dyad_years(self, source(options.source_name), wh, states, years, options,
+                                     use_cache=use_cache)
+
+
+FAMILY = register(AlliancePortfolio())
+dyad_years = FAMILY.dyad_years

@@ -23,12 +23,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..sources.arms import CITATION as SIPRI
+from ..sources.peacesciencer import COW_STATES
 from ..warehouse import Warehouse
-from ._system import dyad_frame, family_panel, labels_at, trim_leading_na
-from .registry import Family, register
+from ._system import dyad_frame, labels_at, trim_leading_na
+from .registry import Family, NoOptions, register
 
 COVERAGE = (1950, 2024)
-PANEL_VERSION = 1  # of the cached all-dyads panel
 SOURCE = "sipri_transfers (SIPRI trade register); ps_cow_ddy"
 COLUMNS = ("score", "n", "share_a_from_b", "share_b_from_a", "tiv_a_to_b", "tiv_b_to_a", "imports_a", "imports_b",
            "n_deals")
@@ -94,11 +95,6 @@ def dependence(frame: pd.DataFrame, flows: pd.DataFrame, imports: pd.DataFrame) 
     return out[[*key, *COLUMNS, "source"]]
 
 
-def dyad_years(wh: Warehouse, states: list[str] | None = None, years: tuple[int, int] | None = None) -> pd.DataFrame:
-    """Arms transfers and dependence per undirected dyad-year (see the module docstring)."""
-    return family_panel(wh, "arms", states, years, _dyad_years, version=PANEL_VERSION)
-
-
 def _dyad_years(wh: Warehouse, states: list[str] | None, years: tuple[int, int] | None) -> pd.DataFrame:
     wh.require("sipri_transfers", "ps_cow_ddy")
     lo, hi = years or COVERAGE
@@ -110,12 +106,21 @@ def _dyad_years(wh: Warehouse, states: list[str] | None, years: tuple[int, int] 
     return out.sort_values(["a", "b", "year"]).reset_index(drop=True)
 
 
-register(Family(
-    name="arms",
-    label="Arms transfers: SIPRI TIV flows and import dependence",
-    domain="political",
-    dyad_years=dyad_years,
-    description="larger of the two import-dependence shares (partner's share of a state's SIPRI TIV imports), 0-1; "
-                "directed TIV flows (deal TIV spread evenly over delivery years); 1950-2024",
-    columns=COLUMNS,
-))
+class Arms(Family):
+    name = "arms"
+    label = "Arms transfers: SIPRI TIV flows and import dependence"
+    domain = "political"
+    description = ("larger of the two import-dependence shares (partner's share of a state's SIPRI TIV imports), "
+                   "0-1; directed TIV flows (deal TIV spread evenly over delivery years); 1950-2024")
+    columns = COLUMNS
+    coverage = COVERAGE
+    citation = f"{SIPRI}; {COW_STATES}"
+    docs = "docs/measures/arms.md"
+    cache_all = True
+
+    def compute(self, wh: Warehouse, states, years, options: NoOptions, *, use_cache: bool = True) -> pd.DataFrame:
+        return _dyad_years(wh, states, years)
+
+
+FAMILY = register(Arms())
+dyad_years = FAMILY.dyad_years

@@ -32,9 +32,11 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from ..sources.conflict import MID5, WARS
+from ..sources.peacesciencer import COW_STATES, GML, TSS, UCDP_ACD
 from ..warehouse import Warehouse
-from ._system import dyad_frame, family_panel, labels_at, trim_leading_na
-from .registry import Family, register
+from ._system import dyad_frame, labels_at, trim_leading_na
+from .registry import Family, NoOptions, register
 
 WAR_YEARS = (1816, 2007)
 MID_YEARS = (1816, 2014)
@@ -42,7 +44,6 @@ UCDP_YEARS = (1946, 2024)
 GML_YEARS = (1816, 2010)
 RIVALRY_YEARS = (1494, 2020)
 COVERAGE = (1816, 2024)  # the union of the scored sources
-PANEL_VERSION = 1  # of the cached all-dyads panel
 SCORED = ("war", "mid", "ucdp")
 SOURCES = {"war": ("cow_war_participants", WAR_YEARS), "mid": ("cow_mid_participants", MID_YEARS),
            "ucdp": ("ps_ucdp_acd", UCDP_YEARS), "gml": ("ps_gml_part", GML_YEARS)}
@@ -195,11 +196,6 @@ def records(wh: Warehouse, states: list[str] | None) -> pd.DataFrame:
     return rec[rec["iso3"].isin(states)] if states is not None else rec
 
 
-def dyad_years(wh: Warehouse, states: list[str] | None = None, years: tuple[int, int] | None = None) -> pd.DataFrame:
-    """Co-belligerency per undirected dyad-year (see the module docstring)."""
-    return family_panel(wh, "cobelligerency", states, years, _dyad_years, version=PANEL_VERSION)
-
-
 def _dyad_years(wh: Warehouse, states: list[str] | None, years: tuple[int, int] | None) -> pd.DataFrame:
     wh.require(*TABLES)
     lo, hi = years or COVERAGE
@@ -244,13 +240,22 @@ def _source(year: np.ndarray, covered: np.ndarray) -> np.ndarray:
     return labels_at(labels, np.where(covered, code, 0))
 
 
-register(Family(
-    name="cobelligerency",
-    label="Co-belligerency: same or opposite sides in wars, MIDs and armed conflicts",
-    domain="political",
-    dyad_years=dyad_years,
-    description="heaviest same-side record minus heaviest opposing record, -1..1 (war 1; MID (min hostlev-1)/4; "
-                "UCDP 0.5 minor / 1 war); 0 = no joint fighting; COW wars 1816-2007, MID 5 to 2014, UCDP ACD "
-                "1946-2024",
-    columns=COLUMNS,
-))
+class Cobelligerency(Family):
+    name = "cobelligerency"
+    label = "Co-belligerency: same or opposite sides in wars, MIDs and armed conflicts"
+    domain = "political"
+    description = ("heaviest same-side record minus heaviest opposing record, -1..1 (war 1; MID (min hostlev-1)/4; "
+                   "UCDP 0.5 minor / 1 war); 0 = no joint fighting; COW wars 1816-2007, MID 5 to 2014, UCDP ACD "
+                   "1946-2024")
+    columns = COLUMNS
+    coverage = COVERAGE
+    citation = f"{WARS}; {MID5}; {UCDP_ACD}; {GML} (second reading); {TSS} (rivalry); {COW_STATES}"
+    docs = "docs/measures/cobelligerency.md"
+    cache_all = True
+
+    def compute(self, wh: Warehouse, states, years, options: NoOptions, *, use_cache: bool = True) -> pd.DataFrame:
+        return _dyad_years(wh, states, years)
+
+
+FAMILY = register(Cobelligerency())
+dyad_years = FAMILY.dyad_years

@@ -22,15 +22,16 @@ import numpy as np
 import pandas as pd
 
 from ..errors import DataError
+from ..sources.diplomacy import CITATION as DIPLOMATIC_EXCHANGE
+from ..sources.peacesciencer import COW_STATES
 from ..warehouse import Warehouse
-from ._system import dyad_frame, family_panel, labels_at, trim_leading_na, undirected
-from .registry import Family, register
+from ._system import dyad_frame, labels_at, trim_leading_na, undirected
+from .registry import Family, NoOptions, register
 
 MAX_GAP = 4  # years an observation is carried forward (observations are five years apart)
 PRIOR_YEAR = 1970  # the level distribution that stands in for an unknown level (9)
 UNKNOWN = 9
 COVERAGE = (1817, 2005 + MAX_GAP)
-PANEL_VERSION = 1  # of the cached all-dyads panel
 COLUMNS = ("score", "score_se", "dr_at_a", "dr_at_b", "obs_year", "carried", "de")
 SOURCE = "cow_diplomatic_exchange; ps_cow_ddy"
 
@@ -107,11 +108,6 @@ def score(df: pd.DataFrame, prior: tuple[float, float]) -> pd.DataFrame:
     return df
 
 
-def dyad_years(wh: Warehouse, states: list[str] | None = None, years: tuple[int, int] | None = None) -> pd.DataFrame:
-    """Diplomatic representation per undirected dyad-year (see the module docstring)."""
-    return family_panel(wh, "diplomacy", states, years, _dyad_years, version=PANEL_VERSION)
-
-
 def _dyad_years(wh: Warehouse, states: list[str] | None, years: tuple[int, int] | None) -> pd.DataFrame:
     wh.require("cow_diplomatic_exchange", "ps_cow_ddy")
     lo, hi = years or COVERAGE
@@ -134,13 +130,22 @@ def _dyad_years(wh: Warehouse, states: list[str] | None, years: tuple[int, int] 
     return out[cols].sort_values(["a", "b", "year"]).reset_index(drop=True)
 
 
-register(Family(
-    name="diplomacy",
-    label="Diplomatic representation both ways (COW Diplomatic Exchange)",
-    domain="political",
-    dyad_years=dyad_years,
-    description="mean of both directions' representation level / 3, 0-1 (0 none, 1 ambassadors both ways; level "
-                "unknown in 1950-65 = 1970 mean, with score_se); observed every 5 years 1950-2005, carried "
-                f"forward at most {MAX_GAP} years; 1817-2009",
-    columns=COLUMNS,
-))
+class Diplomacy(Family):
+    name = "diplomacy"
+    label = "Diplomatic representation both ways (COW Diplomatic Exchange)"
+    domain = "political"
+    description = ("mean of both directions' representation level / 3, 0-1 (0 none, 1 ambassadors both ways; level "
+                   "unknown in 1950-65 = 1970 mean, with score_se); observed every 5 years 1950-2005, carried "
+                   f"forward at most {MAX_GAP} years; 1817-2009")
+    columns = COLUMNS
+    coverage = COVERAGE
+    citation = f"{DIPLOMATIC_EXCHANGE}; {COW_STATES}"
+    docs = "docs/measures/diplomacy.md"
+    cache_all = True
+
+    def compute(self, wh: Warehouse, states, years, options: NoOptions, *, use_cache: bool = True) -> pd.DataFrame:
+        return _dyad_years(wh, states, years)
+
+
+FAMILY = register(Diplomacy())
+dyad_years = FAMILY.dyad_years

@@ -28,7 +28,7 @@ import pandas as pd
 
 from ..errors import DataError
 from ..warehouse import Warehouse
-from .registry import Family, check_states, check_years, register
+from .registry import Family, NoOptions, register
 
 ICEWS = "ev_icews"
 GDELT = "ev_gdelt_daily"
@@ -196,10 +196,8 @@ def _gdelt(wh: Warehouse, states: list[str] | None) -> pd.DataFrame:
                         nodes=focal | set(nodes["iso3_b"].dropna()), states=states)
 
 
-def dyad_years(wh: Warehouse, states: list[str] | None = None,
-               years: tuple[int, int] | None = None) -> pd.DataFrame:
+def _dyad_years(wh: Warehouse, states: list[str] | None, years: tuple[int, int] | None) -> pd.DataFrame:
     """ICEWS and GDELT cooperation/conflict per undirected dyad-year (see the module docstring)."""
-    states, years = check_states(states), check_years(years)
     wh.require(ICEWS, GDELT)
     if states is None:
         directed = wh.query(_ICEWS_ALL_SQL)
@@ -215,13 +213,21 @@ def dyad_years(wh: Warehouse, states: list[str] | None = None,
     return combine(icews, gdelt, icews_states=icews_states, icews_years=icews_years, states=states, years=years)
 
 
-register(Family(
-    name="events",
-    label="Event data: cooperation and conflict (ICEWS, GDELT)",
-    domain="political",
-    dyad_years=dyad_years,
-    description="ICEWS 2002-2014 net cooperation share (coop - conf)/(coop + conf) of both directions; GDELT "
-                "2018-2024 daily Goldstein/tone weights (PRK, CHN, RUS pairs): yearly sum, daily mean and z against "
-                "the dyad's own history (relative intensity, not a count)",
-    columns=COLUMNS,
-))
+class Events(Family):
+    name = "events"
+    label = "Event data: cooperation and conflict (ICEWS, GDELT)"
+    domain = "political"
+    description = ("ICEWS 2002-2014 net cooperation share (coop - conf)/(coop + conf) of both directions; GDELT "
+                   "2018-2024 daily Goldstein/tone weights (PRK, CHN, RUS pairs): yearly sum, daily mean and z "
+                   "against the dyad's own history (relative intensity, not a count)")
+    columns = COLUMNS
+    coverage = (1995, 2024)
+    citation = f"{CITATION_ICEWS}; {CITATION_GDELT}"
+    docs = "docs/measures/events.md"
+
+    def compute(self, wh: Warehouse, states, years, options: NoOptions, *, use_cache: bool = True) -> pd.DataFrame:
+        return _dyad_years(wh, states, years)
+
+
+FAMILY = register(Events())
+dyad_years = FAMILY.dyad_years

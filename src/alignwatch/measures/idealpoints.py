@@ -30,7 +30,8 @@ import pandas as pd
 from scipy.special import log_ndtr
 
 from ..errors import UsageError
-from ..warehouse import Warehouse, cached
+from ..sources.unga_recent import CITATION_IDEAL
+from ..warehouse import Warehouse
 from .registry import Family, register
 
 _LOG_SQRT_2PI = 0.5 * np.log(2.0 * np.pi)
@@ -358,7 +359,7 @@ def ours(wh: Warehouse, use_cache: bool = True) -> pd.DataFrame:
         pts = fit(wh).points_
         pts["source"] = SOURCE_OURS
         return pts
-    return cached(wh, "idealpoints_v2", compute) if use_cache else compute()
+    return FAMILY.cached(wh, "ours_fit", compute, use_cache=use_cache)
 
 
 def voeten(wh: Warehouse) -> pd.DataFrame:
@@ -401,9 +402,31 @@ def compare_with_voeten(ours_pts: pd.DataFrame, voeten_pts: pd.DataFrame, column
     return pd.DataFrame({"year": r.index, "r": r.to_numpy(), "n_states": n.reindex(r.index).to_numpy()})
 
 
-def dyad_years(wh: Warehouse, states: list[str] | None = None, years: tuple[int, int] | None = None, *,
-               source: str = "voeten", use_cache: bool = True) -> pd.DataFrame:
-    """Registry entry: per dyad-year, both ideal points and ``score`` = -|x_a - x_b| (higher = closer).
+def table(wh: Warehouse, states: list[str], years, source: str, use_cache: bool = True) -> pd.DataFrame:
+    """Wide table: year, one column per state (ideal point), its standard error, and the year's median state."""
+    allp = points(wh, source, None, years, use_cache)
+    med = allp.groupby("year")["ideal"].median().rename("median")
+    states = list(dict.fromkeys(states))  # a state named twice (USA as partner and as anchor) is one column
+    p = allp[allp["iso3"].isin(states)]
+    wide = p.pivot(index="year", columns="iso3", values="ideal").reindex(columns=states)
+    se = p.pivot(index="year", columns="iso3", values="se").reindex(columns=states).add_suffix("_se")
+    return pd.concat([wide, se, med], axis=1).dropna(how="all", subset=states).reset_index()
+
+
+@dataclass(frozen=True)
+class Options:
+    """``source``: voeten (Voeten's published series, default) or ours (alignwatch's own fit)."""
+
+    source: str = "voeten"
+
+    def __post_init__(self):
+        if self.source not in SOURCES:
+            raise UsageError(f"source must be ours or voeten, not {self.source!r}")
+
+
+def _dyad_years(wh: Warehouse, states: list[str] | None, years: tuple[int, int] | None, source: str,
+                use_cache: bool = True) -> pd.DataFrame:
+    """Per dyad-year, both ideal points and ``score`` = -|x_a - x_b| (higher = closer).
 
     Default source: Voeten's published series (1946-2024); ``source="ours"`` uses our fit (Voeten's roll calls to
     January 2020, the UN Digital Library's after, to 2025). Scores from the two sources are on different scales and
@@ -411,9 +434,7 @@ def dyad_years(wh: Warehouse, states: list[str] | None = None, years: tuple[int,
     """
     full = points(wh, source, None, None, use_cache)
     p = full if years is None else full[full["year"].between(years[0], years[1])]
-    codes = sorted(set(p["iso3"]) if states is None else set(states))
-    if len(codes) < 2:
-        raise UsageError("need at least two states for dyads")
+    codes = sorted(set(p["iso3"])) if states is None else states
     p = p[p["iso3"].isin(codes)]
     lo, hi = (int(full["year"].min()), int(full["year"].max())) if len(full) else (0, -1)  # the series' coverage
     if years is not None:
@@ -440,14 +461,27 @@ def dyad_years(wh: Warehouse, states: list[str] | None = None, years: tuple[int,
     return out
 
 
-register(Family(
-    name="idealpoints",
-    label="UNGA ideal-point distance",
-    domain="political",
-    dyad_years=dyad_years,
-    description=(
-        "Distance between the two states' dynamic UNGA ideal points (score = -|x_a - x_b|): Voeten's published "
-        "series (Bailey, Strezhnev & Voeten 2017; to 2024) by default, or alignwatch's own variational-EM fit."
-    ),
-    columns=("ideal_a", "ideal_b", "distance", "source"),
-))
+class IdealPoints(Family):
+    name = "idealpoints"
+    label = "UNGA ideal-point distance"
+    domain = "political"
+    description = ("Distance between the two states' dynamic UNGA ideal points (score = -|x_a - x_b|): Voeten's "
+                   "published series (Bailey, Strezhnev & Voeten 2017; to 2024) by default, or alignwatch's own "
+                   "variational-EM fit.")
+    columns = ("ideal_a", "ideal_b", "distance", "source")
+    coverage = (1946, 2025)
+    citation = CITATION_IDEAL
+    docs = "docs/measures/unga.md"
+    Options = Options
+
+    def compute(self, wh: Warehouse, states, years, options: Options, *, use_cache: bool = True) -> pd.DataFrame:
+        return _dyad_years(wh, states, years, options.source, use_cache)
+
+    def figure(self, wh: Warehouse, first: str, second: str, years=None):
+        from ..report import figures_unga
+
+        return figures_unga.idealpoints_figure(wh, [first, second], years=years)
+
+
+FAMILY = register(IdealPoints())
+dyad_years = FAMILY.dyad_years

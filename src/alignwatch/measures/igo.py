@@ -15,6 +15,8 @@ the concordance of the two count vectors, Fleiss & Cohen 1973). See docs/measure
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 
 from ..sources.peacesciencer import IGO
@@ -43,21 +45,30 @@ SOURCE = _portfolio.Source(
 COLUMNS = ("n_objects", "kappa_quadratic", "pi_quadratic", "s_squared", "s_abs", "a_squared")
 
 
-def dyad_years(wh: Warehouse, states: list[str] | None = None, years: tuple[int, int] | None = None, *,
-               measure: str = "kappa", distance: str | None = None, weights: str | None = None,
-               use_cache: bool = True) -> pd.DataFrame:
-    """IGO co-membership portfolio similarity per undirected dyad-year; ``score`` = the chosen measure (default
-    Cohen's κ, quadratic weights, unweighted)."""
-    return _portfolio.dyad_years(SOURCE, wh, states, years, measure=measure, distance=distance, weights=weights,
-                                 use_cache=use_cache)
+@dataclass(frozen=True)
+class Options(_portfolio.Options):
+    """The similarity measure as in :class:`alignwatch.measures._portfolio.Options`; default Cohen's kappa with
+    quadratic weights (module docstring: why not S)."""
+
+    measure: str = "kappa"
 
 
-register(Family(
-    name="igo",
-    label="IGO co-membership portfolio similarity (COW IGO 3.0)",
-    domain="political",
-    dyad_years=dyad_years,
-    description="similarity of two states' shared-IGO counts with every state of the system (own entry = its "
-                "full memberships): quadratic-weighted Cohen's kappa by default, or S, pi, tau-b, A; 1816-2014",
-    columns=COLUMNS,
-))
+class Igo(Family):
+    name = "igo"
+    label = "IGO co-membership portfolio similarity (COW IGO 3.0)"
+    domain = "political"
+    description = ("similarity of two states' shared-IGO counts with every state of the system (own entry = its "
+                   "full memberships): quadratic-weighted Cohen's kappa by default, or S, pi, tau-b, A; 1816-2014")
+    columns = COLUMNS
+    coverage = SOURCE.years
+    citation = IGO
+    docs = "docs/measures/similarity.md"
+    Options = Options
+
+    def compute(self, wh: Warehouse, states, years, options: Options, *, use_cache: bool = True) -> pd.DataFrame:
+        """IGO co-membership portfolio similarity per undirected dyad-year; ``score`` = the chosen measure."""
+        return _portfolio.dyad_years(self, SOURCE, wh, states, years, options, use_cache=use_cache)
+
+
+FAMILY = register(Igo())
+dyad_years = FAMILY.dyad_years

@@ -16,8 +16,10 @@ import pandas as pd
 
 from .. import states as st
 from ..errors import UsageError
+from ..sources.peacesciencer import ATOP, COW_ALLIANCE, TRADE
+from ..sources.unga_recent import CITATION_UNDL
 from ..warehouse import Warehouse
-from .registry import Family, get, register
+from .registry import Family, NoOptions, get, register
 
 _TRADE_SQL = """
 SELECT iso3_1, iso3_2, year, flow1, flow2 FROM ps_cow_trade_ndy
@@ -63,9 +65,7 @@ def _frame(codes: list[str], years: tuple[int, int]) -> pd.DataFrame:
     return pd.DataFrame([(a, b, int(y)) for a, b in pairs for y in yrs], columns=["a", "b", "year"])
 
 
-def dyad_years(wh: Warehouse, states: list[str] | None = None, years: tuple[int, int] | None = None) -> pd.DataFrame:
-    if not states or len(states) < 2:
-        raise UsageError("the overview needs at least two states", hint="e.g. alignwatch dyad PRK CHN")
+def _dyad_years(wh: Warehouse, states: list[str], years: tuple[int, int] | None) -> pd.DataFrame:
     wh.require("ps_cow_trade_ndy", "ps_atop_alliance", "ps_cow_alliance")
     years = years or (1946, dt.date.today().year)
     out = _frame(states, years)
@@ -116,12 +116,22 @@ def _both_in_system(df: pd.DataFrame) -> pd.Series:
     return ok
 
 
-register(Family(
-    name="overview",
-    label="First look: UNGA votes, COW trade, alliances",
-    domain="descriptive",
-    dyad_years=dyad_years,
-    description="UNGA votes both cast and identical share; COW trade (to 2014); ATOP (to 2018) and COW (to 2012) "
-                "alliance obligations in force",
-    columns=COLUMNS,
-))
+class Overview(Family):
+    name = "overview"
+    label = "First look: UNGA votes, COW trade, alliances"
+    domain = "descriptive"
+    description = ("UNGA votes both cast and identical share; COW trade (to 2014); ATOP (to 2018) and COW (to 2012) "
+                   "alliance obligations in force")
+    columns = COLUMNS
+    coverage = (1946, 2025)
+    citation = f"{CITATION_UNDL}; {TRADE}; {ATOP}; {COW_ALLIANCE}"
+    docs = "docs/measures.md"
+
+    def compute(self, wh: Warehouse, states, years, options: NoOptions, *, use_cache: bool = True) -> pd.DataFrame:
+        if states is None:  # a first look at a few dyads, not a panel of the world
+            raise UsageError("the overview needs the states to look at", hint="e.g. alignwatch dyad PRK CHN")
+        return _dyad_years(wh, states, years)
+
+
+FAMILY = register(Overview())
+dyad_years = FAMILY.dyad_years

@@ -24,16 +24,19 @@ does not get extra weight in the score, so the score stays a plain, interpretabl
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
+from .. import chronology
 from ..errors import DataError, UsageError
+from ..sources.chronology import CITATION as CHRONOLOGY
 from ..warehouse import Warehouse
 from .registry import Family, register
 
-TABLE = "chr_proposals"
-SUMMITS = "chr_summits"
+TABLE = chronology.PROPOSALS
+SUMMITS = chronology.SUMMITS
 
 #: stance -> ordinal score. ``unknown`` is NA (missing, never 0); ``n/a`` is absent from the map on purpose.
 POSITION_SCORE: dict[str, float] = {
@@ -51,8 +54,6 @@ POSITION_LEVEL = {"proposer": "support", "endorsed": "support", "accepted": "sup
 CONFIDENCE = frozenset({"high", "medium", "low"})
 DEFAULT_LIVE_YEARS = 1
 SEP = " | "  # joins lists of proposals in one cell (titles contain "; ")
-# Project convention: RUS covers the USSR (the chronology writes SUN before 1992-01).
-_CANON = {"SUN": "RUS"}
 
 COLUMNS = ("n", "pos_agree", "n_co", "co_proposals", "proposals", "n_live", "n_low",
            "meetings_n", "joint_text_n", "joint_texts")
@@ -76,7 +77,8 @@ def prepare(df: pd.DataFrame, path: str = TABLE) -> pd.DataFrame:
 
     The connector already rejects bad rows at ingest; this re-checks what the measure relies on, so a table built
     any other way fails with one DataError naming the (1-based) row and column rather than a wrong number.
-    Adds ``pid`` (row order), ``d`` / ``d_end`` (Timestamps) and ``proposer_set`` (frozenset of ISO3).
+    Adds ``pid`` (row order), ``d`` / ``d_end`` (Timestamps) and ``proposer_set`` (frozenset of ISO3; the codes as
+    :func:`alignwatch.chronology.proposals` gives them, the USSR as RUS).
     """
     need = ["date", "end_date", "title", "proposers", "confidence"]
     for c in need:
@@ -120,7 +122,7 @@ def prepare(df: pd.DataFrame, path: str = TABLE) -> pd.DataFrame:
                    out, path)
     out["confidence"] = conf.astype(object)
     props = out["proposers"].astype("string").fillna("").str.split(";")
-    sets = props.map(lambda parts: frozenset(_CANON.get(p.strip(), p.strip()) for p in parts if p.strip()))
+    sets = props.map(lambda parts: frozenset(p.strip() for p in parts if p.strip()))
     bad = sets.map(lambda s: not s or any(not re.fullmatch(r"[A-Z]{3}", p) for p in s)).to_numpy()
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
@@ -143,6 +145,50 @@ def live_span(prep: pd.DataFrame, live_years: int = DEFAULT_LIVE_YEARS) -> pd.Da
 
 def _label(prep: pd.DataFrame) -> pd.Series:
     return prep.d.dt.strftime("%Y-%m-%d") + " " + prep.title.astype(str)
+
+
+def _stance_pairs(use: pd.DataFrame, pos: dict[str, str], coded: list[str], span: pd.DataFrame, lo: int,
+                  hi: int) -> pd.DataFrame:
+    """One row per proposal, pair of coded states (a < b) and live year in ``lo..hi``: both stances and values
+    (n/a dropped, unknown kept as NA), the proposal's label, ``co`` (both proposed it) and ``low``."""
+    long = use.melt(id_vars=["pid"], value_vars=[pos[s] for s in coded], var_name="col", value_name="position")
+    long["state"] = long.col.str[4:]
+    long = long[~long.position.isin(NOT_COUNTED)]
+    long["value"] = long.position.map(POSITION_SCORE).astype(float)
+    pairs = long.merge(long, on="pid", suffixes=("_a", "_b"))
+    pairs = pairs[pairs.state_a < pairs.state_b]
+    pairs = pairs.merge(span, on="pid")
+    yrs = pairs["last"] - pairs["first"] + 1
+    pairs = pairs.loc[pairs.index.repeat(yrs)].copy()
+    pairs["year"] = pairs["first"] + pairs.groupby(level=0).cumcount()
+    pairs = pairs[(pairs.year >= lo) & (pairs.year <= hi)]
+    info = use.set_index("pid")
+    pairs["label"] = _label(use).set_axis(use.pid).reindex(pairs.pid).to_numpy()
+    pset = info.proposer_set.reindex(pairs.pid).to_numpy()
+    pairs["co"] = [a in s and b in s for a, b, s in zip(pairs.state_a, pairs.state_b, pset)]
+    pairs["low"] = info.confidence.reindex(pairs.pid).eq("low").to_numpy()
+    return pairs.rename(columns={"state_a": "a", "state_b": "b"})
+
+
+def _agreement(pairs: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
+    """Per dyad-year: the agreement over proposals with both stances known (n, pos_agree, co-proposals, the texts
+    used, low-confidence count), and the number of proposals live."""
+    live = pairs.groupby(["a", "b", "year"]).size().rename("n_live")
+    known = pairs[pairs.value_a.notna() & pairs.value_b.notna()].copy()
+    known["agree"] = 1.0 - (known.value_a - known.value_b).abs()
+    known["desc"] = (known.label + " [" + known.a + " " + known.position_a + ", " + known.b + " "
+                     + known.position_b + "]")
+    known["co_label"] = known.label.where(known.co, "")
+    g = known.sort_values(["year", "label"]).groupby(["a", "b", "year"])
+    agg = pd.DataFrame({
+        "n": g.size(),
+        "pos_agree": g.agree.mean(),
+        "n_co": g.co.sum(),
+        "co_proposals": g.co_label.agg(lambda x: SEP.join(v for v in x if v)),
+        "proposals": g.desc.agg(SEP.join),
+        "n_low": g.low.sum(),
+    })
+    return agg, live
 
 
 def dyad_positions(
@@ -184,40 +230,7 @@ def dyad_positions(
         [(a, b, y) for a, b in dyads for y in range(lo, hi + 1)], columns=["a", "b", "year"]
     ).astype({"year": "int64"})
 
-    # long stances: pid, state, position, value (n/a dropped; unknown kept as NA value)
-    long = use.melt(id_vars=["pid"], value_vars=[pos[s] for s in coded], var_name="col", value_name="position")
-    long["state"] = long.col.str[4:]
-    long = long[~long.position.isin(NOT_COUNTED)]
-    long["value"] = long.position.map(POSITION_SCORE).astype(float)
-    pairs = long.merge(long, on="pid", suffixes=("_a", "_b"))
-    pairs = pairs[pairs.state_a < pairs.state_b]
-    pairs = pairs.merge(span, on="pid")
-    yrs = pairs["last"] - pairs["first"] + 1
-    pairs = pairs.loc[pairs.index.repeat(yrs)].copy()
-    pairs["year"] = pairs["first"] + pairs.groupby(level=0).cumcount()
-    pairs = pairs[(pairs.year >= lo) & (pairs.year <= hi)]
-    info = use.set_index("pid")
-    pairs["label"] = _label(use).set_axis(use.pid).reindex(pairs.pid).to_numpy()
-    pset = info.proposer_set.reindex(pairs.pid).to_numpy()
-    pairs["co"] = [a in s and b in s for a, b, s in zip(pairs.state_a, pairs.state_b, pset)]
-    pairs["low"] = info.confidence.reindex(pairs.pid).eq("low").to_numpy()
-    pairs = pairs.rename(columns={"state_a": "a", "state_b": "b"})
-
-    live = pairs.groupby(["a", "b", "year"]).size().rename("n_live")
-    known = pairs[pairs.value_a.notna() & pairs.value_b.notna()].copy()
-    known["agree"] = 1.0 - (known.value_a - known.value_b).abs()
-    known["desc"] = (known.label + " [" + known.a + " " + known.position_a + ", " + known.b + " "
-                     + known.position_b + "]")
-    known["co_label"] = known.label.where(known.co, "")
-    g = known.sort_values(["year", "label"]).groupby(["a", "b", "year"])
-    agg = pd.DataFrame({
-        "n": g.size(),
-        "pos_agree": g.agree.mean(),
-        "n_co": g.co.sum(),
-        "co_proposals": g.co_label.agg(lambda x: SEP.join(v for v in x if v)),
-        "proposals": g.desc.agg(SEP.join),
-        "n_low": g.low.sum(),
-    })
+    agg, live = _agreement(_stance_pairs(use, pos, coded, span, lo, hi))
     out = grid.merge(agg.reset_index(), on=["a", "b", "year"], how="left")
     out = out.merge(live.reset_index(), on=["a", "b", "year"], how="left")
     for c in ("n", "n_co", "n_live", "n_low"):
@@ -274,9 +287,7 @@ def meeting_joint_texts(summits: pd.DataFrame) -> pd.DataFrame:
     CHN–RUS row is the 2025 Beijing parade), so only PRK dyads are covered: other dyads get no rows (NA), and a
     covered PRK dyad-year with no meeting is 0. A separate indicator, never mixed into ``pos_agree``.
     """
-    s = summits.copy()
-    for c in ("visitor_country", "host_country"):
-        s[c] = s[c].astype(str).str.strip().replace(_CANON)
+    s = summits.copy()  # canonical codes (alignwatch.chronology.summits): the USSR is RUS
     s["year"] = pd.to_datetime(s["date_start"]).dt.year.astype(int)
     outcome = s["outcome"].fillna("").astype(str)
     s["joint"] = outcome.str.contains(_JOINT) & ~outcome.str.contains(_NEGATED)
@@ -304,24 +315,30 @@ def meeting_joint_texts(summits: pd.DataFrame) -> pd.DataFrame:
 # --------------------------------------------------------------------------------------- warehouse entry points
 
 
-def proposals_frame(wh: Warehouse) -> pd.DataFrame:
-    wh.require(TABLE)
-    return wh.df(TABLE)
+@dataclass(frozen=True)
+class Options:
+    """``live_years``: years a proposal stays live after its year of issue (processes: to their end date);
+    ``include_low``: count low-confidence rows too."""
+
+    live_years: int = DEFAULT_LIVE_YEARS
+    include_low: bool = False
+
+    def __post_init__(self):
+        if not isinstance(self.live_years, int) or isinstance(self.live_years, bool) or \
+                not 0 <= self.live_years <= 50:
+            raise UsageError(f"live_years must be an integer 0..50, not {self.live_years!r}",
+                             hint="0 = the year of issue only; 1 (default) = that year and the next")
+        if not isinstance(self.include_low, bool):
+            raise UsageError(f"include_low must be True or False, not {self.include_low!r}")
 
 
-def dyad_years(
-    wh: Warehouse,
-    states: list[str] | None = None,
-    years: tuple[int, int] | None = None,
-    *,
-    live_years: int = DEFAULT_LIVE_YEARS,
-    include_low: bool = False,
-) -> pd.DataFrame:
-    """Registry entry point: position agreement (score) plus the separate meetings/joint-text counts."""
-    pos = dyad_positions(proposals_frame(wh), states, years, live_years=live_years, include_low=include_low)
+def _dyad_years(wh: Warehouse, states, years, options: Options) -> pd.DataFrame:
+    """Position agreement (score) plus the separate meetings/joint-text counts."""
+    pos = dyad_positions(chronology.proposals(wh), states, years, live_years=options.live_years,
+                         include_low=options.include_low)
     attrs = dict(pos.attrs)
     if wh.has(SUMMITS):
-        meet = meeting_joint_texts(wh.df(SUMMITS))
+        meet = meeting_joint_texts(chronology.summits(wh))
         if states is not None:
             meet = meet[meet.a.isin(states) & meet.b.isin(states)]
         if years is not None:
@@ -341,14 +358,28 @@ def dyad_years(
     return out[["a", "b", "year", *COLUMNS, "score", "source"]]
 
 
-register(Family(
-    name="positions",
-    label="Stances on peace proposals and joint statements",
-    domain="political",
-    dyad_years=dyad_years,
-    description="Agreement of coded stances (support 1 / mixed-silent 0.5 / against 0) on the peace proposals, "
-                "roadmaps and joint statements live in a year (chronology proposals.csv; live in the year of issue "
-                "and the next, or over a process's span); co-proposals flagged; meetings with a joint text "
-                "(summits_visits.csv) kept as separate columns. NA where no live proposal has both stances known.",
-    columns=("n", "pos_agree", "n_co", "co_proposals", "n_live", "joint_text_n"),
-))
+class Positions(Family):
+    name = "positions"
+    label = "Stances on peace proposals and joint statements"
+    domain = "political"
+    description = ("Agreement of coded stances (support 1 / mixed-silent 0.5 / against 0) on the peace proposals, "
+                   "roadmaps and joint statements live in a year (chronology proposals.csv; live in the year of "
+                   "issue and the next, or over a process's span); co-proposals flagged; meetings with a joint text "
+                   "(summits_visits.csv) kept as separate columns. NA where no live proposal has both stances known.")
+    columns = ("n", "pos_agree", "n_co", "co_proposals", "n_live", "joint_text_n")
+    coverage = (1990, 2026)
+    citation = f"{CHRONOLOGY} (proposals.csv, summits_visits.csv)"
+    docs = "docs/measures/positions.md"
+    Options = Options
+
+    def compute(self, wh: Warehouse, states, years, options: Options, *, use_cache: bool = True) -> pd.DataFrame:
+        return _dyad_years(wh, states, years, options)
+
+    def figure(self, wh: Warehouse, first: str, second: str, years=None):
+        from ..report import figures_positions
+
+        return figures_positions.proposals_timeline_figure(wh, [first, second])
+
+
+FAMILY = register(Positions())
+dyad_years = FAMILY.dyad_years

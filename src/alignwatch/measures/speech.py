@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -41,7 +42,7 @@ import scipy.sparse as sp
 
 from ..errors import DataError, UsageError
 from ..warehouse import CACHE_PREFIX, Warehouse, cached
-from .registry import Family, check_states, check_years, register
+from .registry import Family, check_years, code_version, register
 
 SOURCE = "ungdc_speeches"
 CITATION = (
@@ -52,7 +53,6 @@ BACKENDS = ("tfidf", "embeddings")
 FITS = ("year", "corpus")
 DEFAULT_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
 COLUMNS = ("similarity", "shared_terms", "similarity_pct", "year_speeches")
-_VERSION = "4"  # bump when the computation changes: part of the cache key
 
 # Tokens: words of 3+ letters (numbers, paragraph numbers and 1-2 letter OCR debris are dropped), sklearn's English
 # stop words removed, sublinear tf (1 + log tf) so that long speeches repeating a word do not dominate.
@@ -373,14 +373,15 @@ def _embedding_vectors(df: pd.DataFrame, model: str, encoder) -> dict:
 
 
 def _recipe_hash(*extra: str) -> str:
-    recipe = "|".join([_VERSION, TOKEN_PATTERN, *(f for _, f in _HEADERS), *extra])
+    recipe = "|".join([code_version(), TOKEN_PATTERN, *(f for _, f in _HEADERS), *extra])
     return hashlib.sha1(recipe.encode()).hexdigest()[:10]
 
 
 def cache_keys(backend: str = "tfidf", fit: str = "year", min_df: int = 2,
                model: str = DEFAULT_MODEL) -> tuple[str, str]:
     """Warehouse cache keys (weights, similarity panel): every parameter that changes the numbers, plus a hash
-    of the text pipeline (and of the model name for embeddings)."""
+    of the text pipeline, of the code (:func:`alignwatch.measures.registry.code_version`) and, for embeddings, of
+    the model name."""
     weights = f"speech_w_{fit}_df{int(min_df)}_{_recipe_hash()}"
     panel = f"speech_sim_{backend}_{fit}_df{int(min_df)}_{_recipe_hash(model if backend == 'embeddings' else '')}"
     for k in (weights, panel):
@@ -443,17 +444,24 @@ def _cached_dyads(wh, states, years, backend, fit, top_terms, min_df, model) -> 
     return _finish(sims, shared_terms(weights, states, top_terms, (lo, hi)) if top_terms else None)
 
 
-def dyad_years(
-    wh: Warehouse,
-    states: list[str] | None = None,
-    years: tuple[int, int] | None = None,
-    *,
-    backend: str = "tfidf",
-    fit: str = "year",
-    top_terms: int = 5,
-    min_df: int = 2,
-    model: str = DEFAULT_MODEL,
-) -> pd.DataFrame:
+@dataclass(frozen=True)
+class Options:
+    """``backend``: tfidf (default) or embeddings (optional extra); ``fit``: IDF fitted per year (default) or on the
+    corpus; ``top_terms``: how many shared terms to list (0-50); ``min_df``: documents a term needs; ``model``: the
+    sentence-transformers model of the embeddings backend."""
+
+    backend: str = "tfidf"
+    fit: str = "year"
+    top_terms: int = 5
+    min_df: int = 2
+    model: str = DEFAULT_MODEL
+
+    def __post_init__(self):
+        _check(self.backend, self.fit, self.top_terms, self.min_df)
+
+
+def _dyad_years(wh: Warehouse, states: list[str] | None, years: tuple[int, int] | None,
+                options: Options) -> pd.DataFrame:
     """Speech similarity per undirected dyad-year.
 
     With ``states``: every pair of them for every year in ``years`` (default: the corpus's years), NA where either
@@ -461,8 +469,8 @@ def dyad_years(
     both spoke in a year (the speakers are the universe); ``shared_terms`` is then not computed (NA), since the
     top terms of a million dyad-years are costly and read one dyad at a time.
     """
-    _check(backend, fit, top_terms, min_df)
-    states, years = check_states(states), check_years(years)
+    backend, fit, top_terms, min_df, model = (options.backend, options.fit, options.top_terms, options.min_df,
+                                              options.model)
     if backend == "embeddings":
         _sentence_transformers()  # fail before building any cache
     wh.require("ungdc_speeches")
@@ -538,12 +546,26 @@ def kcna_salience(wh: Warehouse, years: tuple[int, int] | None = None) -> pd.Dat
     return out
 
 
-register(Family(
-    name="speech",
-    label="UN General Debate speech similarity",
-    domain="political",
-    dyad_years=dyad_years,
-    description="Cosine similarity of the two states' General Debate speeches (TF-IDF fitted per year), with the "
-                "most distinctive shared terms; NA where either state gave no speech",
-    columns=COLUMNS,
-))
+class Speech(Family):
+    name = "speech"
+    label = "UN General Debate speech similarity"
+    domain = "political"
+    description = ("Cosine similarity of the two states' General Debate speeches (TF-IDF fitted per year), with the "
+                   "most distinctive shared terms; NA where either state gave no speech")
+    columns = COLUMNS
+    coverage = (1946, 2024)
+    citation = CITATION
+    docs = "docs/measures/speech.md"
+    Options = Options
+
+    def compute(self, wh: Warehouse, states, years, options: Options, *, use_cache: bool = True) -> pd.DataFrame:
+        return _dyad_years(wh, states, years, options)
+
+    def figure(self, wh: Warehouse, first: str, second: str, years=None):
+        from ..report import figures_text
+
+        return figures_text.speech_similarity(wh, [(first, second)], years)
+
+
+FAMILY = register(Speech())
+dyad_years = FAMILY.dyad_years

@@ -37,11 +37,14 @@ not reported and is NA. Years no series covers are NA, never 0.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
+from .. import chronology
 from ..errors import UsageError
-from ..warehouse import Warehouse, cached
+from ..warehouse import Warehouse
 from .registry import Family, check_years, register
 
 COW = "COW_v4"
@@ -100,10 +103,7 @@ _SY_SQL = """
 SELECT iso3, year, imports, exports FROM ps_cow_trade_sy
 WHERE (? OR iso3 IN (SELECT unnest(?::VARCHAR[]))) AND year BETWEEN ? AND ?
 """
-_CHR_SQL = """
-SELECT year, partner, flow, value, unit, source_series, source, confidence FROM chr_trade_prk
-WHERE year BETWEEN ? AND ?
-"""
+_CHR_COLUMNS = ["year", "partner", "flow", "value", "unit", "source_series", "source", "confidence"]
 _CUSTOMS_SQL = """
 SELECT reporter, reporter_state, partner, year, period, month, flow, value, precision, basis, outlet, published,
        source, confidence, note FROM trade_prk_customs
@@ -576,7 +576,7 @@ def series(wh: Warehouse, states: list[str] | None = None, years: tuple[int, int
     codes = [] if everyone else sorted(set(states))
     ndy = wh.query(_NDY_SQL, [everyone, codes, codes, lo, hi])
     sy = wh.query(_SY_SQL, [everyone, codes, lo, hi])
-    chron = chronology_series(wh.query(_CHR_SQL, [lo, hi]))
+    chron = chronology_series(chronology.trade_prk(wh, (lo, hi))[_CHR_COLUMNS])
     customs = customs_series(wh.query(_CUSTOMS_SQL, [lo, hi]), include_low=include_low)
     if not everyone:
         chron = chron[chron["a"].isin(codes) & chron["b"].isin(codes)]
@@ -586,31 +586,33 @@ def series(wh: Warehouse, states: list[str] | None = None, years: tuple[int, int
 
 def last_year(wh: Warehouse) -> int:
     """The last year any trade series covers (the DPRK series' last year; COW's when neither table exists)."""
-    parts = [f"(SELECT max(year) FROM {t})" for t in ("chr_trade_prk", "trade_prk_customs") if wh.has(t)]
-    if not parts:  # no mirror and no compiled tables: COW's series ends the data
-        return COW_LAST_YEAR
-    r = wh.query(f"SELECT greatest({', '.join(parts)}) AS y")
-    return int(r["y"].iloc[0]) if len(r) and pd.notna(r["y"].iloc[0]) else COW_LAST_YEAR
+    ends = []
+    if wh.has(chronology.TRADE_PRK):
+        ends.append(chronology.trade_prk(wh)["year"].max())
+    if wh.has("trade_prk_customs"):
+        ends.append(wh.query("SELECT max(year) AS y FROM trade_prk_customs")["y"].iloc[0])
+    ends = [int(y) for y in ends if pd.notna(y)]
+    return max(ends) if ends else COW_LAST_YEAR  # no compiled tables: COW's series ends the data
 
 
-def dyad_years(wh: Warehouse, states: list[str] | None = None, years: tuple[int, int] | None = None, *,
-               include_low: bool = True) -> pd.DataFrame:
+@dataclass(frozen=True)
+class Options:
+    """``include_low`` False drops customs figures graded low confidence."""
+
+    include_low: bool = True
+
+    def __post_init__(self):
+        if not isinstance(self.include_low, bool):
+            raise UsageError(f"include_low must be True or False, not {self.include_low!r}")
+
+
+def _dyad_years(wh: Warehouse, states, years, include_low: bool) -> pd.DataFrame:
     """Headline trade measures per undirected dyad-year (see the module docstring); directional columns are
     named by side (``exports_a_to_b``, ``balance_a``, ``dep_a``) with ``a`` < ``b``.
 
     With ``states`` given, every dyad among them gets a row for every year from its first covered year to the
     last year of the trade data (within ``years``): years no series covers are NA, never 0 (e.g. DPRK-Russia
-    2021 is a recorded gap).
-    """
-    if states is not None and len(set(states)) < 2:
-        raise UsageError("trade needs at least two states", hint="e.g. alignwatch dyad PRK CHN --measure trade")
-    if states is None and years is None:  # every COW dyad: computed once per ingest
-        key = "trade_dyad_years" + ("" if include_low else "_nolow")
-        return cached(wh, key, lambda: _dyad_years(wh, None, None, include_low))
-    return _dyad_years(wh, states, years, include_low)
-
-
-def _dyad_years(wh: Warehouse, states, years, include_low: bool) -> pd.DataFrame:
+    2021 is a recorded gap)."""
     long = series(wh, states, years, include_low=include_low)
     top = headline(long)
     if states is not None:
@@ -677,13 +679,32 @@ def with_gaps(table: pd.DataFrame, *, end: int) -> pd.DataFrame:
     return out
 
 
-register(Family(
-    name="trade",
-    label="Trade dependence (COW to 2014; DPRK series to 2025)",
-    domain="economic",
-    dyad_years=dyad_years,
-    description="partner's share of each side's total trade, balance, asymmetry; score = the larger dependence "
-                "from the preferred series (COW to 2014, then KOTRA, KITA, ITC, China's and Russia's customs)",
-    columns=COLUMNS,
-    pair_table=dyad_table,
-))
+class Trade(Family):
+    name = "trade"
+    label = "Trade dependence (COW to 2014; DPRK series to 2025)"
+    domain = "economic"
+    description = ("partner's share of each side's total trade, balance, asymmetry; score = the larger dependence "
+                   "from the preferred series (COW to 2014, then KOTRA, KITA, ITC, China's and Russia's customs)")
+    columns = COLUMNS
+    coverage = (1870, 2025)
+    citation = "; ".join(SERIES_CITATION.values())
+    docs = "docs/measures/trade.md"
+    Options = Options
+    cache_all = True
+
+    def compute(self, wh: Warehouse, states, years, options: Options, *, use_cache: bool = True) -> pd.DataFrame:
+        return _dyad_years(wh, states, years, options.include_low)
+
+    def pair_table(self, wh: Warehouse, first: str, second: str, years=None, **options) -> pd.DataFrame:
+        """One row per year and source series (series are never merged), sided columns named by state."""
+        check_years(years)
+        return dyad_table(wh, first, second, years, include_low=self.options(**options).include_low)
+
+    def figure(self, wh: Warehouse, first: str, second: str, years=None):
+        from ..report import figures_trade
+
+        return figures_trade.trade_share(wh, first, second, years)
+
+
+FAMILY = register(Trade())
+dyad_years = FAMILY.dyad_years

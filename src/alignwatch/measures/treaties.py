@@ -29,9 +29,9 @@ from importlib import resources
 import numpy as np
 import pandas as pd
 
-from ..errors import UsageError
-from ..warehouse import Warehouse, cached
-from .registry import Family, check_years, register
+from ..sources.peacesciencer import ATOP, COW_ALLIANCE, COW_STATES
+from ..warehouse import Warehouse
+from .registry import Family, NoOptions, register
 
 ATOP_COLS = ("atop_defense", "atop_offense", "atop_neutral", "atop_nonagg", "atop_consul")
 COW_COLS = ("cow_defense", "cow_neutral", "cow_nonagg", "cow_entente")
@@ -128,44 +128,48 @@ COLUMNS = ("strength", "strength_source", "treaties_in_force", "treaty_events", 
            "atop_consul", "cow_defense", "cow_entente")
 
 
-def dyad_years(wh: Warehouse, states: list[str] | None = None, years: tuple[int, int] | None = None) -> pd.DataFrame:
-    """Treaty obligations and strength per undirected dyad-year (see the module docstring)."""
-    if states is None:
-        full = cached(wh, "treaties_all", lambda: _dyad_years(wh, None, None))
-        return full if years is None else full[full["year"].between(*years)].reset_index(drop=True)
-    states = sorted(set(states))
-    if len(states) < 2:
-        raise UsageError("the treaties family needs at least two states",
-                         hint="e.g. alignwatch dyad PRK RUS -m treaties")
-    return _dyad_years(wh, states, years)
-
-
 def _dyad_years(wh: Warehouse, states: list[str] | None, years: tuple[int, int] | None) -> pd.DataFrame:
     wh.require("ps_atop_alliance", "ps_cow_alliance", "ps_cow_ddy")
-    hi_default = dt.date.today().year
-    lo, hi = check_years(years) or (ATOP_YEARS[0], hi_default)
-    every = states is None
-    params = [every, states or [], states or []]
+    lo, hi = years or (ATOP_YEARS[0], dt.date.today().year)
+    known = min(hi, dt.date.today().year)  # a treaty in force today says nothing yet about a later year: NA
+    params = [states is None, states or [], states or []]
+    out = _system_frame(wh, states, params, lo, hi, known)
+    in_system = out.pop("member").notna().to_numpy()
+    out = _obligations(wh, out, params, in_system)
+    out = _with_spells(out, states, known)
+    out = _strength(out, in_system)
+    if years is None:  # start each dyad at its first covered year
+        covered = out["strength"].notna() | out["cow_defense"].notna()
+        first = out.loc[covered].groupby(["a", "b"])["year"].min().rename("first")
+        out = out.merge(first, on=["a", "b"], how="inner")
+        out = out[out["year"] >= out["first"]].drop(columns="first")
+    cols = ["a", "b", "year", "strength", "strength_source", "treaties_in_force", "treaty_events", *ATOP_COLS,
+            *COW_COLS, "score", "source"]
+    return out[cols].sort_values(["a", "b", "year"]).reset_index(drop=True)
 
-    # system membership (COW); after the last year of ps_cow_ddy, membership of that year carries forward
+
+def _system_frame(wh: Warehouse, states: list[str] | None, params: list, lo: int, hi: int,
+                  known: int) -> pd.DataFrame:
+    """a, b, year and ``member`` (True while both are COW system members; after the last year of ps_cow_ddy, that
+    year's membership carries forward to ``known``): every system dyad-year, or the full grid of the given states'
+    pairs and years ``lo``-``hi``."""
     ddy = wh.query(_DDY_SQL, params)
     # the dataset's last year, not the selection's: a state that left the system (DDR 1990) must not carry forward
     last = wh.query("SELECT max(year) AS y FROM ps_cow_ddy")["y"]
     ddy_last = int(last.iloc[0]) if len(last) and pd.notna(last.iloc[0]) else ATOP_YEARS[1]
     member = ddy.assign(member=True)
     tail = member[member["year"] == ddy_last]
-    ext = [tail.assign(year=y) for y in range(ddy_last + 1, hi + 1)]
-    member = pd.concat([member, *ext], ignore_index=True)
+    member = pd.concat([member, *(tail.assign(year=y) for y in range(ddy_last + 1, known + 1))], ignore_index=True)
     member = member[member["year"].between(lo, hi)]
     if states is None:  # every dyad-year of the state system (rows outside it would all be NA)
-        out = member.copy()
-    else:
-        pairs = pd.DataFrame(list(itertools.combinations(states, 2)), columns=["a", "b"])
-        out = pairs.merge(pd.DataFrame({"year": np.arange(lo, hi + 1, dtype="int64")}), how="cross")
-        out = out.merge(member, on=["a", "b", "year"], how="left")
-    in_system = out["member"].notna().to_numpy()
-    out = out.drop(columns="member")
+        return member.copy()
+    pairs = pd.DataFrame(list(itertools.combinations(states, 2)), columns=["a", "b"])
+    out = pairs.merge(pd.DataFrame({"year": np.arange(lo, hi + 1, dtype="int64")}), how="cross")
+    return out.merge(member, on=["a", "b", "year"], how="left")
 
+
+def _obligations(wh: Warehouse, out: pd.DataFrame, params: list, in_system: np.ndarray) -> pd.DataFrame:
+    """ATOP and COW obligation columns: 0 inside a dataset's coverage without a row, NA outside it."""
     for sql, cols, (c_lo, c_hi) in ((_ATOP_SQL, ATOP_COLS, ATOP_YEARS), (_COW_SQL, COW_COLS, COW_YEARS)):
         al = wh.query(sql, params)
         al["a"] = np.minimum(al["iso3_1"], al["iso3_2"])
@@ -174,11 +178,13 @@ def _dyad_years(wh: Warehouse, states: list[str] | None, years: tuple[int, int] 
         out = out.merge(al, on=["a", "b", "year"], how="left")
         inside = (out["year"].between(c_lo, c_hi).to_numpy() & in_system)
         for c in cols:
-            # within coverage a missing dyad-year means "no alliance" (0); outside it, unknown (NA)
             vals = out[c].astype("Float64").fillna(0).to_numpy(dtype="float64", na_value=np.nan)
             out[c] = pd.array(np.where(inside, vals, np.nan), dtype="Float64").astype("Int64")
+    return out
 
-    # curated spells
+
+def _with_spells(out: pd.DataFrame, states: list[str] | None, hi: int) -> pd.DataFrame:
+    """The curated spells' strength (``chr_strength``), the treaties in force and the dated treaty events."""
     spells = treaty_spells()
     if states is not None:
         spells = spells[spells["a"].isin(states) & spells["b"].isin(states)]
@@ -186,13 +192,17 @@ def _dyad_years(wh: Warehouse, states: list[str] | None, years: tuple[int, int] 
     scored = sy[sy["reading"].isin(STRENGTH_READINGS)]
     chr_max = scored.groupby(["a", "b", "year"])["strength"].max().rename("chr_strength").reset_index()
     out = out.merge(chr_max, on=["a", "b", "year"], how="left")
-    labels = _in_force_labels(sy)
-    out = out.merge(labels, on=["a", "b", "year"], how="left")
+    out = out.merge(_in_force_labels(sy), on=["a", "b", "year"], how="left")
     ev = treaty_events(spells)
     ev = ev.groupby(["a", "b", "year"])["event"].agg("; ".join).rename("treaty_events").reset_index()
     out = out.merge(ev, on=["a", "b", "year"], how="left")
+    for c in ("treaties_in_force", "treaty_events"):
+        out[c] = out[c].astype("string")
+    return out
 
-    # headline strength: to 2018 max(ATOP, curated spells); after 2018 the spells alone (complete for the triad)
+
+def _strength(out: pd.DataFrame, in_system: np.ndarray) -> pd.DataFrame:
+    """Headline strength: to 2018 max(ATOP, curated spells); after 2018 the spells alone (complete for the triad)."""
     atop = obligation_strength(*(out[c] for c in ATOP_COLS))
     chr_s = out["chr_strength"].to_numpy(dtype="float64", na_value=np.nan)  # NaN: no curated spell in force
     year = out["year"].to_numpy()
@@ -208,21 +218,11 @@ def _dyad_years(wh: Warehouse, states: list[str] | None, years: tuple[int, int] 
     src[by_atop & by_chr] = "ATOP+chronology"
     src[by_atop & ~by_chr] = "ATOP"
     src[~by_atop & by_chr] = "chronology"
-    for c in ("treaties_in_force", "treaty_events"):
-        out[c] = out[c].astype("string")
     out["strength"] = pd.array(strength, dtype="Float64").astype("Int64")
     out["strength_source"] = pd.array(src, dtype="string")
     out["score"] = pd.array(strength / 3.0, dtype="Float64")
     out["source"] = _source(out, year, in_system)
-    out = out.drop(columns="chr_strength")
-    if years is None:  # start each dyad at its first covered year
-        covered = out["strength"].notna() | out["cow_defense"].notna()
-        first = out.loc[covered].groupby(["a", "b"])["year"].min().rename("first")
-        out = out.merge(first, on=["a", "b"], how="inner")
-        out = out[out["year"] >= out["first"]].drop(columns="first")
-    cols = ["a", "b", "year", "strength", "strength_source", "treaties_in_force", "treaty_events", *ATOP_COLS,
-            *COW_COLS, "score", "source"]
-    return out[cols].sort_values(["a", "b", "year"]).reset_index(drop=True)
+    return out.drop(columns="chr_strength")
 
 
 def _in_force_labels(sy: pd.DataFrame) -> pd.DataFrame:
@@ -253,12 +253,27 @@ def _source(out: pd.DataFrame, year: np.ndarray, in_system: np.ndarray) -> np.nd
     return np.asarray(names, dtype=object)[code]
 
 
-register(Family(
-    name="treaties",
-    label="Alliances and treaties: ATOP, COW and the curated treaty spells",
-    domain="political",
-    dyad_years=dyad_years,
-    description="ATOP (to 2018) and COW (to 2012) obligations, curated treaty spells after 2018; strength 0-3 "
-                "(none, consultation/non-aggression/neutrality, friendship/partnership, defence pact)",
-    columns=COLUMNS,
-))
+class Treaties(Family):
+    name = "treaties"
+    label = "Alliances and treaties: ATOP, COW and the curated treaty spells"
+    domain = "political"
+    description = ("ATOP (to 2018) and COW (to 2012) obligations, curated treaty spells after 2018; strength 0-3 "
+                   "(none, consultation/non-aggression/neutrality, friendship/partnership, defence pact)")
+    columns = COLUMNS
+    coverage = (ATOP_YEARS[0], dt.date.today().year)
+    citation = (f"{ATOP}; {COW_ALLIANCE}; alignwatch curated treaty spells (data/treaty_spells.csv, from the "
+                "chronology's chr_treaties, each row cited); " + COW_STATES)
+    docs = "docs/measures/treaties.md"
+    cache_all = True
+
+    def compute(self, wh: Warehouse, states, years, options: NoOptions, *, use_cache: bool = True) -> pd.DataFrame:
+        return _dyad_years(wh, states, years)
+
+    def figure(self, wh: Warehouse, first: str, second: str, years=None):
+        from ..report import figures_unsc
+
+        return figures_unsc.treaty_figure(wh, first, second, years)
+
+
+FAMILY = register(Treaties())
+dyad_years = FAMILY.dyad_years

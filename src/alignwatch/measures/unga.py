@@ -36,9 +36,11 @@ import numpy as np
 import pandas as pd
 
 from ..errors import DataError, UsageError
-from ..warehouse import Warehouse, cached
+from ..sources.unga_recent import CITATION_2025, CITATION_UNDL
+from ..sources.unvotes import CITATION as VOETEN
+from ..warehouse import Warehouse
 from . import unga_series as us
-from .registry import Family, register
+from .registry import Family, options_text, register
 from .unga_series import DEFAULT_SERIES, ISSUE_LABELS, ISSUES, SERIES, TOPICS  # noqa: F401 (public names)
 
 CATEGORIES = ("yes", "abstain", "no", "absent")
@@ -98,11 +100,6 @@ class Options:
     def k(self) -> int:
         return 4 if self.absences == "category" else 3
 
-    @property
-    def key(self) -> str:
-        votes = "imp" if self.important else "allvotes"
-        return (f"unga_v3_{self.series}_{self.absences}_{self.issue or 'all'}_{votes}_{self.year_basis}_"
-                f"{self.topic or 'alltopics'}")
 
 
 # ------------------------------------------------------------------------------------------------ vote loading
@@ -312,17 +309,38 @@ def compute_panel(votes: pd.DataFrame, items: pd.DataFrame, *, k: int, states: l
     if years is not None:
         lo, hi = max(lo, years[0]), min(hi, years[1])
     grid = np.arange(lo, hi + 1, dtype=np.int64)
-    iu0, iu1 = (i.astype(np.int32) for i in np.triu_indices(n_states, 1))
-    n_pairs = iu0.size
-    n_rows = grid.size * n_pairs
-    has_items = np.isin(grid, item_years)
+    g = _by_year(votes, s_pos, lo, hi, grid.size)
+    member = _members(member_years, s_pos, lo, hi, grid.size)
+    t = _year_tables(votes, g, k, n_states, grid.size)
+    reason, labels, uncountable = _na_reasons(codes, t["n_joint"], t["voted"], member, np.isin(grid, item_years))
+    iu0, iu1 = np.triu_indices(n_states, 1)
+    code_type = np.int16 if 2 + 2 * n_states < 2 ** 15 else np.int32
+    out = {
+        "a": pd.Categorical.from_codes(np.tile(iu0.astype(code_type), grid.size), categories=codes, validate=False),
+        "b": pd.Categorical.from_codes(np.tile(iu1.astype(code_type), grid.size), categories=codes, validate=False),
+        "year": np.repeat(grid, iu0.size),
+        "n_joint": pd.arrays.IntegerArray(t["n_joint"], uncountable),
+    }
+    out.update(t["cols"])
+    out["thin"] = pd.arrays.BooleanArray(t["n_joint"] < MIN_JOINT, uncountable)
+    out["na_reason"] = pd.Categorical.from_codes(reason, categories=labels, validate=False)
+    out["kappa_na"] = pd.Categorical.from_codes(t["no_var"].view(np.int8) - np.int8(1),
+                                                categories=[_REASON_NO_VARIATION], validate=False)
+    out["score"] = t["cols"]["agree_identical"]
+    if series is not None:
+        out["series"] = pd.Categorical.from_codes(np.zeros(len(reason), np.int8), categories=[series],
+                                                  validate=False)
+    out["source"] = _row_sources(votes, g["yrs_all"], grid, iu0.size, t["n_joint"], series)
+    return pd.DataFrame(out, copy=False)
 
+
+def _by_year(votes: pd.DataFrame, s_pos: pd.Index, lo: int, hi: int, n_years: int) -> dict[str, np.ndarray]:
+    """The records of ``lo``..``hi`` grouped by year with one O(n) radix sort, each year's roll calls numbered
+    0..R_y-1 through a small per-roll-call table (no sort of the records by roll call): ``order`` (record rows),
+    ``s_idx``, ``cats``, ``item_loc`` and ``bounds`` (a year's slice), ``max_items`` and ``yrs_all``."""
     s_idx_all = _state_index(votes["iso3"], s_pos)
     yrs_all = votes["year"].to_numpy(dtype=np.int64)
-    keep = (s_idx_all >= 0) & (yrs_all >= lo) & (yrs_all <= hi)
-    sel = np.flatnonzero(keep)
-    # group the records by year with one O(n) radix sort; number each year's roll calls 0..R_y-1 through a small
-    # per-roll-call table (no sort of the records by roll call)
+    sel = np.flatnonzero((s_idx_all >= 0) & (yrs_all >= lo) & (yrs_all <= hi))
     yi = (yrs_all[sel] - lo).astype(np.int16)
     perm = np.argsort(yi, kind="stable")
     order, ys = sel[perm], yi[perm]
@@ -333,75 +351,86 @@ def compute_panel(votes: pd.DataFrame, items: pd.DataFrame, *, k: int, states: l
     first_of_year = np.searchsorted(code_year[by_year], code_year[by_year])
     rank = np.empty(len(uniq), dtype=np.int64)
     rank[by_year] = np.arange(len(uniq)) - first_of_year
-    s_idx = s_idx_all[order]
-    cats = votes["cat"].to_numpy(dtype=np.int64)[order]
-    item_loc_all = rank[item_codes[order]]
-    bounds = np.searchsorted(ys, np.arange(grid.size + 1))
+    return {"order": order, "s_idx": s_idx_all[order], "cats": votes["cat"].to_numpy(dtype=np.int64)[order],
+            "item_loc": rank[item_codes[order]], "bounds": np.searchsorted(ys, np.arange(n_years + 1)),
+            "max_items": int(np.bincount(code_year + 1).max()) if len(uniq) else 1, "yrs_all": yrs_all}
 
-    member = np.ones((grid.size, n_states), dtype=bool)
+
+def _members(member_years: pd.DataFrame | None, s_pos: pd.Index, lo: int, hi: int, n_years: int) -> np.ndarray:
+    """Year x state: a UN member (holding its seat); every state when no membership is given."""
+    member = np.ones((n_years, len(s_pos)), dtype=bool)
     if member_years is not None and len(member_years):
         mm = member_years[member_years["iso3"].isin(s_pos) & member_years["year"].between(lo, hi)]
         member[:] = False
         member[mm["year"].to_numpy(dtype=np.int64) - lo, s_pos.get_indexer(mm["iso3"])] = mm["member"].to_numpy(bool)
+    return member
 
-    # the output columns, filled year by year
+
+def _year_tables(votes: pd.DataFrame, g: dict[str, np.ndarray], k: int, n_states: int,
+                 n_years: int) -> dict[str, np.ndarray]:
+    """Every measure of every pair, one matrix product per year (never a loop over pairs): ``n_joint``, ``cols``
+    (measure -> array), ``no_var`` and ``voted`` (year x state)."""
+    n_pairs = n_states * (n_states - 1) // 2
+    n_rows = n_years * n_pairs
     n_joint = np.zeros(n_rows, dtype=np.int32)
     cols = {m: np.full(n_rows, np.nan) for m in MEASURES}
     no_var = np.zeros(n_rows, dtype=bool)
-    voted = np.zeros((grid.size, n_states), dtype=bool)
+    voted = np.zeros((n_years, n_states), dtype=bool)
     to_local = np.full(n_states, -1, dtype=np.int64)
-    ws = _Workspace(n_states, k, int(np.bincount(code_year + 1).max()) if len(uniq) else 1)
+    ws = _Workspace(n_states, k, g["max_items"])
+    s_idx, item_loc, bounds = g["s_idx"], g["item_loc"], g["bounds"]
     from threadpoolctl import threadpool_limits
 
     with threadpool_limits(1, user_api="blas"):  # ~80 small products: BLAS threads only add overhead
-        for t in np.flatnonzero(np.diff(bounds)):  # one matrix product per year, never a loop over pairs
+        for t in np.flatnonzero(np.diff(bounds)):
             a, b = bounds[t], bounds[t + 1]
             voted[t, s_idx[a:b]] = True
             local = np.flatnonzero(voted[t])
             to_local[local] = np.arange(local.size)
-            s_loc, it_loc = to_local[s_idx[a:b]], item_loc_all[a:b]
+            s_loc, it_loc = to_local[s_idx[a:b]], item_loc[a:b]
             key = s_loc * (int(it_loc.max()) + 1) + it_loc
             twice = np.bincount(key)[key] > 1
             if twice.any():
-                dup = votes.iloc[order[a + int(np.flatnonzero(twice)[0])]]
+                dup = votes.iloc[g["order"][a + int(np.flatnonzero(twice)[0])]]
                 raise DataError("unga votes", f"two records for {dup['iso3']} on roll call {dup['item']}; expected "
                                 "one per state", column="iso3")
-            tab, pid = ws.tables(s_loc, cats[a:b], it_loc, local, n_states)
+            tab, pid = ws.tables(s_loc, g["cats"][a:b], it_loc, local, n_states)
             rows = pid + t * n_pairs  # rows of the panel
             res = measures_from_cells(tab)
             n_joint[rows] = res["n_joint"]
             for m in MEASURES:
                 cols[m][rows] = res[m]
             no_var[rows] = res["no_variation"]
+    return {"n_joint": n_joint, "cols": cols, "no_var": no_var, "voted": voted}
 
-    # NA reasons, per state-year then per pair: no roll calls > not a member > no recorded vote > no joint vote
+
+def _na_reasons(codes: list[str], n_joint: np.ndarray, voted: np.ndarray, member: np.ndarray,
+                has_items: np.ndarray) -> tuple[np.ndarray, list[str], np.ndarray]:
+    """Per row the code of why there is no score (-1: scored) into the returned labels, by precedence: no roll
+    calls > not a member > no recorded vote > no joint vote; and where a count is no count (NA, never 0)."""
+    n_states = len(codes)
+    iu0, iu1 = np.triu_indices(n_states, 1)
+    n_years = voted.shape[0]
     code_type = np.int16 if 2 + 2 * n_states < 2 ** 15 else np.int32  # state and reason codes
     status = np.where(voted, 0, np.where(member, 2, 1)).astype(np.int8)  # 0 voted, 1 not a member, 2 no record
     sa, sb = status[:, iu0].ravel(), status[:, iu1].ravel()
-    pa_, pb_ = np.tile(iu0.astype(code_type), grid.size), np.tile(iu1.astype(code_type), grid.size)
-    reason = np.where(n_joint == 0, 1, -1).astype(code_type)  # codes into `labels`; -1 = scored
+    pa_, pb_ = np.tile(iu0.astype(code_type), n_years), np.tile(iu1.astype(code_type), n_years)
+    reason = np.where(n_joint == 0, 1, -1).astype(code_type)
     np.copyto(reason, pb_ + (2 + n_states), where=sb == 2)
     np.copyto(reason, pa_ + (2 + n_states), where=sa == 2)
     np.copyto(reason, pb_ + 2, where=sb == 1)
     np.copyto(reason, pa_ + 2, where=sa == 1)
-    reason.reshape(grid.size, n_pairs)[~has_items] = 0
-
+    reason.reshape(n_years, iu0.size)[~has_items] = 0
     labels = [_REASON_NO_ROLL_CALLS, _REASON_NO_JOINT]
     labels += [f"{c} {_not_member_text(c)}" for c in codes] + [f"{c} cast no recorded vote" for c in codes]
     # a count is only a count where votes could have been cast: no roll calls, or a non-member, is NA, never 0
     uncountable = (reason == 0) | ((reason >= 2) & (reason < 2 + n_states))
-    out = {
-        "a": pd.Categorical.from_codes(pa_, categories=codes, validate=False),
-        "b": pd.Categorical.from_codes(pb_, categories=codes, validate=False),
-        "year": np.repeat(grid, n_pairs),
-        "n_joint": pd.arrays.IntegerArray(n_joint, uncountable),
-    }
-    out.update(cols)
-    out["thin"] = pd.arrays.BooleanArray(n_joint < MIN_JOINT, uncountable)
-    out["na_reason"] = pd.Categorical.from_codes(reason, categories=labels, validate=False)
-    out["kappa_na"] = pd.Categorical.from_codes(no_var.view(np.int8) - np.int8(1), categories=[_REASON_NO_VARIATION],
-                                                validate=False)
-    out["score"] = cols["agree_identical"]
+    return reason, labels, uncountable
+
+
+def _row_sources(votes: pd.DataFrame, yrs_all: np.ndarray, grid: np.ndarray, n_pairs: int, n_joint: np.ndarray,
+                 series: str | None) -> pd.Categorical:
+    """The tables behind each scored row ('<series>: a+b'), per year; NA where there is no joint vote."""
     src_cat = pd.Categorical(votes["source"])
     n_src = max(len(src_cat.categories), 1)
     y_min = int(yrs_all.min()) if yrs_all.size else 0
@@ -414,10 +443,7 @@ def compute_panel(votes: pd.DataFrame, items: pd.DataFrame, *, k: int, states: l
     src_code = pd.Series(range(len(src_labels)), index=src_labels)
     per_year = src_year.reindex(grid).map(src_code).fillna(-1).to_numpy(dtype=np.int16)
     src = np.where(n_joint > 0, np.repeat(per_year, n_pairs), np.int16(-1))
-    if series is not None:
-        out["series"] = pd.Categorical.from_codes(np.zeros(n_rows, np.int8), categories=[series], validate=False)
-    out["source"] = pd.Categorical.from_codes(src, categories=src_labels, validate=False)
-    return pd.DataFrame(out, copy=False)
+    return pd.Categorical.from_codes(src, categories=src_labels, validate=False)
 
 
 def _not_member_text(iso3: str) -> str:
@@ -460,14 +486,10 @@ def directed(df: pd.DataFrame) -> pd.DataFrame:
     return out.sort_values(["a", "b", "year"], kind="stable").reset_index(drop=True)
 
 
-def panel(wh: Warehouse, states: list[str] | None = None, years: tuple[int, int] | None = None, *,
-          series: str = DEFAULT_SERIES, topic: str | None = None, absences: str = "missing",
-          issue: str | None = None, important: bool = False, year_basis: str = "calendar",
+def panel(wh: Warehouse, states: list[str] | None, years: tuple[int, int] | None, opts: Options, *,
           use_cache: bool = True) -> pd.DataFrame:
-    """The undirected panel of one series for a selection of votes. The all-states panel is cached in the
-    warehouse."""
-    opts = Options(absences, issue, important, year_basis, series, topic)
-
+    """The undirected panel of one series for a selection of votes (a, b and the labels categorical). The
+    all-states panel is kept in the derived cache (per options and code version)."""
     def compute(sel=None):
         votes, items, span = load_votes(wh, opts)
         codes = sorted(set(map(str, votes["iso3"].dropna().unique())) if sel is None else set(sel))
@@ -475,32 +497,14 @@ def panel(wh: Warehouse, states: list[str] | None = None, years: tuple[int, int]
                              series=opts.series)
 
     if states is None:
-        df = cached(wh, opts.key, compute) if use_cache else compute()
+        df = FAMILY.cached(wh, options_text(opts), compute, use_cache=use_cache)
         for c in ("a", "b"):
             if not isinstance(df[c].dtype, pd.CategoricalDtype):
                 df[c] = df[c].astype("category")
     else:
-        df = compute(sorted(set(states)))
+        df = compute(states)
     if years is not None:
         df = df[df["year"].between(years[0], years[1])].reset_index(drop=True)
-    return df
-
-
-def dyad_years(wh: Warehouse, states: list[str] | None = None, years: tuple[int, int] | None = None, *,
-               series: str = DEFAULT_SERIES, topic: str | None = None, absences: str = "missing",
-               issue: str | None = None, important: bool = False, year_basis: str = "calendar",
-               directed_output: bool = False, use_cache: bool = True) -> pd.DataFrame:
-    """Registry entry: one row per undirected dyad-year (or both orderings with ``directed_output``).
-
-    ``score`` = ``agree_identical``. a, b and the label columns are plain strings (missing = NA).
-    """
-    df = panel(wh, states, years, series=series, topic=topic, absences=absences, issue=issue, important=important,
-               year_basis=year_basis, use_cache=use_cache)
-    for c in ("a", "b", "na_reason", "kappa_na", "source", "series"):
-        if c in df.columns:
-            df[c] = _as_str(df[c])
-    if directed_output:
-        df = directed(df)
     return df
 
 
@@ -558,17 +562,37 @@ def votes(wh: Warehouse, *, series: str = DEFAULT_SERIES, resolution: str | None
     return chosen, rows[["item", "symbol", "date", "iso3", "vote"]].sort_values(["date", "symbol", "iso3"])
 
 
-register(Family(
-    name="unga",
-    label="UNGA vote agreement",
-    domain="political",
-    dyad_years=dyad_years,
-    description=(
+class Unga(Family):
+    name = "unga"
+    label = "UNGA vote agreement"
+    domain = "political"
+    description = (
         "UN General Assembly recorded votes, two named series never spliced: undl (default; UN Digital Library, "
         "adopted resolutions 1946-2025, 2025 with the 3DL scrape) and voeten (Voeten, Strezhnev & Bailey, all roll "
         "calls to January 2020). Identical-vote share (score), Voeten agreement (abstain = 0.5), Signorino-Ritter S "
         "with and without abstentions, quadratic-weighted Cohen's kappa (own marginals) and Scott's pi (pooled "
         "marginals); absences missing or a category; topics (ukraine, es11, dprk); thin = fewer than 10 joint votes."
-    ),
-    columns=COLUMNS,
-))
+    )
+    columns = COLUMNS
+    coverage = (1946, 2025)
+    citation = f"undl: {CITATION_UNDL}; {CITATION_2025}. voeten: {VOETEN}"
+    docs = "docs/measures/unga.md"
+    Options = Options
+
+    def compute(self, wh: Warehouse, states, years, options: Options, *, use_cache: bool = True) -> pd.DataFrame:
+        """``score`` = ``agree_identical``; a, b and the label columns as plain strings (missing = NA);
+        :func:`directed` gives both orderings of every dyad."""
+        df = panel(wh, states, years, options, use_cache=use_cache)
+        for c in ("a", "b", "na_reason", "kappa_na", "source", "series"):
+            if c in df.columns:
+                df[c] = _as_str(df[c])
+        return df
+
+    def figure(self, wh: Warehouse, first: str, second: str, years=None):
+        from ..report import figures_unga
+
+        return figures_unga.agreement_figure(wh, [first, second], years=years)
+
+
+FAMILY = register(Unga())
+dyad_years = FAMILY.dyad_years

@@ -37,9 +37,12 @@ from importlib import resources
 import numpy as np
 import pandas as pd
 
+from .. import chronology
 from ..errors import UsageError
+from ..sources.undl import CITATION_SC
+from ..sources.unsc import CITATION_FAILED, CITATION_MEMBERS, CITATION_VETOES
 from ..warehouse import Warehouse
-from .registry import Family, check_years, register
+from .registry import Family, NoOptions, register
 
 P5 = ("CHN", "FRA", "GBR", "RUS", "USA")
 WEST = ("USA", "GBR", "FRA")
@@ -124,7 +127,7 @@ def load(wh: Warehouse) -> UnscData:
         failed = f.assign(key=norm_symbol(f["draft"]))[["key", "iso3", "vote"]]
     dprk = None
     if "chr_unsc_dprk" in present:
-        c = wh.query("SELECT * FROM chr_unsc_dprk")
+        c = chronology.unsc_dprk(wh)
         c["symbol"] = norm_symbol(c["document"])
         c["date"] = pd.to_datetime(c["date"]).dt.date
         dprk = c.set_index("symbol")
@@ -592,16 +595,14 @@ COLUMNS = ("agree", "topic_votes", "n_joint", "vetoes_a", "vetoes_b", "joint_vet
            "topic_texts", "topic_vetoes")
 
 
-def dyad_years(wh: Warehouse, states: list[str] | None = None, years: tuple[int, int] | None = None, *,
-               data: UnscData | None = None) -> pd.DataFrame:
-    """Dyad-years of Council behaviour; ``score`` = ``agree`` (share of identical votes on texts both voted on)."""
-    d = data or load(wh)
+def panel(wh: Warehouse, d: UnscData, states: list[str] | None = None,
+          years: tuple[int, int] | None = None) -> pd.DataFrame:
+    """Dyad-years of Council behaviour from loaded tables (:func:`load`); ``score`` = ``agree`` (share of identical
+    votes on texts both voted on). The family's table; tests hand in small loaded tables."""
     if states is None:
         states = sorted(set(d.seats["iso3"]) | set(P5))
     states = sorted(set(states))
-    if len(states) < 2:
-        raise UsageError("the unsc family needs at least two states", hint="e.g. alignwatch dyad CHN RUS -m unsc")
-    lo, hi = check_years(years) or (1946, dt.date.today().year)
+    lo, hi = years or (1946, dt.date.today().year)
     out = (pd.DataFrame(list(itertools.combinations(states, 2)), columns=["a", "b"])
            .merge(pd.DataFrame({"year": np.arange(lo, hi + 1, dtype="int64")}), how="cross"))
 
@@ -751,13 +752,32 @@ def _vote_summary(long: pd.DataFrame, topic_iso: str) -> dict:
     return out
 
 
-register(Family(
-    name="unsc",
-    label="UN Security Council: co-voting, vetoes, texts on a state",
-    domain="political",
-    dyad_years=dyad_years,
-    description="share of identical votes on texts both voted on (NA unless both seated; 1994-2025 every draft put "
-                "to a vote, 1946-1993 adopted resolutions only, UN Digital Library); vetoes and joint vetoes "
-                "(1946-2025); Council texts on an unseated member and the partner's votes on them",
-    columns=COLUMNS,
-))
+class Unsc(Family):
+    name = "unsc"
+    label = "UN Security Council: co-voting, vetoes, texts on a state"
+    domain = "political"
+    description = ("share of identical votes on texts both voted on (NA unless both seated; 1994-2025 every draft "
+                   "put to a vote, 1946-1993 adopted resolutions only, UN Digital Library); vetoes and joint vetoes "
+                   "(1946-2025); Council texts on an unseated member and the partner's votes on them")
+    columns = COLUMNS
+    coverage = (1946, 2025)
+    citation = f"{CITATION_SC}; {CITATION_MEMBERS}; {CITATION_VETOES}; {CITATION_FAILED}; alignwatch chronology " \
+               "(chr_unsc_dprk, each row cited)"
+    docs = "docs/measures/unsc.md"
+
+    def compute(self, wh: Warehouse, states, years, options: NoOptions, *, use_cache: bool = True) -> pd.DataFrame:
+        return panel(wh, load(wh), states, years)
+
+    def figure(self, wh: Warehouse, first: str, second: str, years=None):
+        """The pair's co-voting per year; for a DPRK pair (never seated, so no co-voting) the Council's texts on
+        the DPRK with the P5 votes on them."""
+        from ..report import figures_family, figures_unsc
+
+        table = self.pair_table(wh, first, second, years)
+        if "PRK" in (first, second) and table["score"].isna().all():
+            return figures_unsc.unsc_timeline_figure(wh, "DPRK")
+        return figures_family.score_figure(self, table, first, second)
+
+
+FAMILY = register(Unsc())
+dyad_years = FAMILY.dyad_years

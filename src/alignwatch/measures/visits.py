@@ -21,13 +21,18 @@ Definitions and citations: ``docs/measures/visits.md``.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
+from .. import chronology
 from ..errors import DataError, UsageError
+from ..sources.aiddata import CITATION_PD
+from ..sources.chinavitae import CITATION as CHINA_VITAE
+from ..sources.chronology import CITATION as CHRONOLOGY
 from ..warehouse import Warehouse
-from .registry import Family, check_years, register
+from .registry import Family, register
 
 LEVEL_WEIGHTS = {"head_of_state": 3.0, "head_of_government": 2.0, "minister": 1.0, "other": 0.5}
 LEVELS = tuple(LEVEL_WEIGHTS)
@@ -35,7 +40,6 @@ LEVELS = tuple(LEVEL_WEIGHTS)
 # starts in March 1990; 2026 is only partly compiled, so it is left out of the complete window).
 COMPLETE_PAIRS = frozenset({("CHN", "PRK"), ("PRK", "RUS")})
 COMPLETE_YEARS = (1990, 2025)
-CODE_ALIASES = {"SUN": "RUS"}  # canonical identity: RUS covers the USSR
 # Leaders named in ``host`` who belong to neither the visitor's nor the host's state: a meeting on third-country
 # ground (e.g. the Putin-Kim talks at the 2025 Beijing parade). Only the triad's and Belarus's top leaders.
 LEADER_STATE = {
@@ -93,7 +97,8 @@ def _host_names(host: str) -> list[str]:
 
 
 def meetings(summits: pd.DataFrame, *, include_low: bool = True) -> pd.DataFrame:
-    """One row per meeting and dyad: the chronology rows plus third-country meetings named in ``host``.
+    """One row per meeting and dyad: the chronology rows (canonical codes: :func:`alignwatch.chronology.summits`)
+    plus third-country meetings named in ``host``.
 
     ``direction`` is ``a_to_b`` when a's delegation visited b, ``b_to_a`` the reverse, ``third_country`` when
     both met on a third state's ground (``venue_country``). ``joint_statement`` is true when ``outcome`` reports a
@@ -102,8 +107,6 @@ def meetings(summits: pd.DataFrame, *, include_low: bool = True) -> pd.DataFrame
     s = summits.copy()
     if s.empty:
         return pd.DataFrame(columns=MEETING_COLUMNS)
-    s["visitor_country"] = s["visitor_country"].replace(CODE_ALIASES)
-    s["host_country"] = s["host_country"].replace(CODE_ALIASES)
     s["venue_country"] = s["host_country"]
     s["derived"] = False
     # third-country meetings: a leader in ``host`` whose state is neither the visitor's nor the venue's
@@ -369,15 +372,10 @@ def assemble(chron: pd.DataFrame, cvy: pd.DataFrame | None, pdy: pd.DataFrame | 
 # ------------------------------------------------------------------------------------------ warehouse readers
 
 
-def _summits(wh: Warehouse) -> pd.DataFrame:
-    wh.require("chr_summits")
-    return wh.df("chr_summits")
-
-
 def meeting_list(wh: Warehouse, a: str | None = None, b: str | None = None, years: tuple[int, int] | None = None,
                  *, include_low: bool = True) -> pd.DataFrame:
     """The chronology's meetings (optionally of one pair and year range), one row per meeting and dyad."""
-    m = meetings(_summits(wh), include_low=include_low)
+    m = meetings(chronology.summits(wh), include_low=include_low)
     if a is not None and b is not None:
         x, y = sorted((a, b))
         m = m[(m["a"] == x) & (m["b"] == y)]
@@ -386,15 +384,23 @@ def meeting_list(wh: Warehouse, a: str | None = None, b: str | None = None, year
     return m.reset_index(drop=True)
 
 
-def dyad_years(wh: Warehouse, states: list[str] | None = None, years: tuple[int, int] | None = None, *,
-               include_low: bool = True) -> pd.DataFrame:
-    """Visits per undirected dyad-year from the three series (module docstring); ``include_low=False`` drops the
-    chronology's low-confidence rows (``n_low`` still counts them, so a year's uncertainty stays visible)."""
-    if states is not None and len(set(states)) < 2:
-        raise UsageError("visits need at least two states", hint="e.g. alignwatch visits PRK CHN")
-    years = check_years(years)
+@dataclass(frozen=True)
+class Options:
+    """``include_low`` False drops the chronology's low-confidence rows (``n_low`` still counts them, so a year's
+    uncertainty stays visible)."""
+
+    include_low: bool = True
+
+    def __post_init__(self):
+        if not isinstance(self.include_low, bool):
+            raise UsageError(f"include_low must be True or False, not {self.include_low!r}")
+
+
+def _dyad_years(wh: Warehouse, states: list[str] | None, years: tuple[int, int] | None,
+                include_low: bool) -> pd.DataFrame:
+    """Visits per undirected dyad-year from the three series (module docstring)."""
     wh.require("chr_summits", "ev_chinavitae", "ev_aiddata_pd")
-    every = meetings(_summits(wh), include_low=True)
+    every = meetings(chronology.summits(wh), include_low=True)
     low = every[every["low"]].groupby(["a", "b", "year"]).size().rename("n_low").reset_index()
     meet = every if include_low else every[~every["low"]]
     chron = chronology_years(meet, low)
@@ -405,9 +411,8 @@ def dyad_years(wh: Warehouse, states: list[str] | None = None, years: tuple[int,
     pdy = aiddata_years(wh.df("ev_aiddata_pd", ["iso3", "year", "government_visits", "military_visits"]))
     pairs = None
     if states is not None:
-        codes = sorted(set(states))
-        pairs = [(x, y) for i, x in enumerate(codes) for y in codes[i + 1:]]
-        keep = lambda t: t[t["a"].isin(codes) & t["b"].isin(codes)]  # noqa: E731
+        pairs = [(x, y) for i, x in enumerate(states) for y in states[i + 1:]]
+        keep = lambda t: t[t["a"].isin(states) & t["b"].isin(states)]  # noqa: E731
         chron, cvy, pdy = keep(chron), keep(cvy), keep(pdy)
     out = assemble(chron, cvy, pdy, pairs, years, in_system=_in_system)
     if years is not None:
@@ -415,13 +420,27 @@ def dyad_years(wh: Warehouse, states: list[str] | None = None, years: tuple[int,
     return out.reset_index(drop=True)
 
 
-register(Family(
-    name="visits",
-    label="Leader and minister visits, weighted by level",
-    domain="political",
-    dyad_years=dyad_years,
-    description="meetings per year weighted head of state 3, head of government 2, minister 1, other 0.5 "
-                "(chronology; 0 only for PRK-CHN and PRK-RUS 1990-2025), plus China Vitae engagement-days "
-                "(2003-2018) and AidData government visits as separate series",
-    columns=COLUMNS,
-))
+class Visits(Family):
+    name = "visits"
+    label = "Leader and minister visits, weighted by level"
+    domain = "political"
+    description = ("meetings per year weighted head of state 3, head of government 2, minister 1, other 0.5 "
+                   "(chronology; 0 only for PRK-CHN and PRK-RUS 1990-2025), plus China Vitae engagement-days "
+                   "(2003-2018) and AidData government visits as separate series")
+    columns = COLUMNS
+    coverage = (1990, 2026)
+    citation = f"{CHRONOLOGY}; {CHINA_VITAE}; {CITATION_PD}"
+    docs = "docs/measures/visits.md"
+    Options = Options
+
+    def compute(self, wh: Warehouse, states, years, options: Options, *, use_cache: bool = True) -> pd.DataFrame:
+        return _dyad_years(wh, states, years, options.include_low)
+
+    def figure(self, wh: Warehouse, first: str, second: str, years=None):
+        from ..report import figures_trade
+
+        return figures_trade.visits(wh, first, second, years)
+
+
+FAMILY = register(Visits())
+dyad_years = FAMILY.dyad_years

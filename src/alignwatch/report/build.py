@@ -1,124 +1,72 @@
 """The self-contained HTML report: one file, plotly.js inlined once, no external URL, every figure sourced.
 
-Sections are small functions ``(ctx) -> html``; a section whose data are missing says so in place (the report
-never silently drops a section). The report reads measures and figures, never SQL.
+Sections are small functions ``(ctx) -> html`` declared once with :func:`section`; their figures come from the one
+figure registry (:mod:`alignwatch.report.figures`) that the dashboard and ``alignwatch figure`` use too, and their
+numbers from :mod:`alignwatch.context`. A section whose data are missing says so in place (the report never
+silently drops a section). The report reads measures and figures, never SQL.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import html
-import importlib
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 
-import pandas as pd
-import plotly.graph_objects as go
 import plotly.offline
 
-from .. import __version__, periods as per
+from .. import __version__, chronology, claims
+from .. import context as cx
 from .. import index as idx
+from .. import periods as per
 from ..errors import AlignwatchError
+from ..measures import positions
 from ..warehouse import Warehouse
-from . import figures_index
-from .figure_common import html_metadata
+from . import figures, figures_events, figures_family, figures_index, figures_network
+from .figure_common import fig_html, html_metadata, table_html
 
-
-@dataclass
-class Context:
-    wh: Warehouse
-    focus: str
-    partners: list[str]
-    weights: idx.Weights
-    years: tuple[int, int] | None = None
-    index: pd.DataFrame | None = None
-    panel: pd.DataFrame | None = None
-    periods: dict = field(default_factory=dict)
-    notes: list[str] = field(default_factory=list)
-    timings: dict = field(default_factory=dict)
-
-    @property
-    def states(self) -> list[str]:
-        return [self.focus] + self.partners
-
-    @property
-    def dyads(self) -> list[tuple[str, str]]:
-        """The focus's dyads as the index stores them (a < b): keys of ``periods`` and of index rows."""
-        return [tuple(sorted((self.focus, p))) for p in self.partners]
-
-    @property
-    def pairs(self) -> list[tuple[str, str]]:
-        """The same dyads in the user's order (focus first, partners as given): what the report shows."""
-        return [(self.focus, p) for p in self.partners]
-
-
-SECTIONS: list[tuple[str, str, Callable[[Context], str]]] = []
+SECTIONS: list[tuple[str, str, Callable[[cx.Context], str]]] = []
 
 
 def section(key: str, title: str):
+    """Declare a report section (in page order)."""
     def deco(fn):
         SECTIONS.append((key, title, fn))
         return fn
     return deco
 
 
-def fig_html(fig: go.Figure) -> str:
-    return fig.to_html(full_html=False, include_plotlyjs=False, config={"displaylogo": False, "responsive": True})
-
-
-def table_html(df: pd.DataFrame, max_rows: int = 60) -> str:
-    if df is None or df.empty:
-        return "<p class='na'>No rows.</p>"
-    table = df.head(max_rows).to_html(index=False, na_rep="NA", float_format=lambda v: f"{v:.3f}",
-                                      classes="tbl", border=0, escape=True)
-    return f"<div class='tbl-wrap'>{table}</div>"  # a wide table scrolls inside the page, not the page
-
-
-def _optional(module: str, attr: str):
-    """A figure function from another module of the report, or None where that module is not installed."""
-    try:
-        return getattr(importlib.import_module(f"alignwatch.{module}"), attr)
-    except (ImportError, AttributeError):
-        return None
+def panels_html(panels: list[figures.Panel]) -> str:
+    """Drawn figures under their titles; a figure that could not be drawn says why in place."""
+    out = []
+    for p in panels:
+        body = fig_html(p.figure) if p.figure is not None else f"<p class='na'>{html.escape(p.note or '')}</p>"
+        out.append(f"<h3>{html.escape(p.title)}</h3>{body}")
+    return "".join(out)
 
 
 # ------------------------------------------------------------------------------------------------ sections
 
 
 @section("glance", "Current state at a glance")
-def _glance(ctx: Context) -> str:
-    d = ctx.index
-    rows = []
-    for (a, b), (x, y) in zip(ctx.dyads, ctx.pairs):
-        g = d[(d.a == a) & (d.b == b)].dropna(subset=["composite"]).sort_values("year")
-        last = idx.latest(g)  # the one rule for "now", shared with the dashboard
-        if last is None:
-            continue
-        p = ctx.periods.get((a, b))
-        cur = p.iloc[-1] if p is not None and len(p) else None
-        ref = {y: g.loc[g.year == y, "composite"] for y in (1992, 2017, 2019)}
-        rows.append({
-            "dyad": f"{x}–{y}", "latest year": int(last.year), "families": int(last.n_families),
-            "composite": last.composite,
-            "interval": f"{last.get('composite_lo', float('nan')):.2f} … {last.get('composite_hi', float('nan')):.2f}",
-            "political": last.get("political"), "economic": last.get("economic"),
-            **{f"in {y}": (float(v.iloc[0]) if len(v) else None) for y, v in ref.items()},
-            "current period": f"{cur.label} since {cur.start}" if cur is not None else "",
-        })
+def _glance(ctx: cx.Context) -> str:
     intro = (f"<p>Alignment of <b>{ctx.focus}</b> with {', '.join(ctx.partners)}: composite index in reference "
              "standard deviations (0 = the typical dyad-year among the reference states; higher = more aligned). "
              f"Latest year: the latest year up to this one that at least {idx.NOW_MIN_FAMILIES} measure families "
              "cover (else the latest with any), the same rule as the dashboard's; NA where no family covers a year."
              "</p>")
-    return intro + table_html(pd.DataFrame(rows))
+    return intro + table_html(cx.glance(ctx))
 
 
 @section("index", "Index over time, with intervals and periods")
-def _index(ctx: Context) -> str:
+def _index(ctx: cx.Context) -> str:
     shown = idx.in_user_order(ctx.index, ctx.states)
-    out = fig_html(figures_index.index_figure(shown, ctx.periods, ctx.focus))
+    fig = figures_index.index_figure(shown, ctx.periods, ctx.focus)
+    if len(shown):  # the treaties signed inside the plotted years, as the dashboard marks them
+        span = (int(shown["year"].min()), int(shown["year"].max()))
+        figures_events.mark_treaties(fig, shown, cx.dyad_events(chronology.events(ctx.wh), ctx.dyads, span))
+    out = fig_html(fig)
     for key, (x, y) in zip(ctx.dyads, ctx.pairs):
         p = ctx.periods.get(key)
         if p is not None:
@@ -129,97 +77,51 @@ def _index(ctx: Context) -> str:
 
 
 @section("domains", "Political vs economic")
-def _domains(ctx: Context) -> str:
+def _domains(ctx: cx.Context) -> str:
     return fig_html(figures_index.domains_figure(idx.in_user_order(ctx.index, ctx.states), ctx.focus))
 
 
 @section("families", "Measure families")
-def _families(ctx: Context) -> str:
+def _families(ctx: cx.Context) -> str:
     parts = []
-    for title, module, attr, args in (
-        ("UN General Assembly: agreement in the two roll-call series", "report.figures_unga", "agreement_figure",
-         "states"),
-        ("UN General Assembly: the Ukraine emergency-session votes (ES-11)", "report.figures_unga",
-         "ukraine_votes_figure", "states"),
-        ("UN General Assembly: ideal points", "report.figures_unga", "idealpoints_figure", "states"),
-        ("Security Council: DPRK timeline", "report.figures_unsc", "unsc_timeline_figure", "topic"),
-        ("Treaties", "report.figures_unsc", "treaty_figure", "dyads"),
-        ("Trade: China's share of DPRK trade", "report.figures_trade", "trade_share", "focus_chn"),
-        ("Trade: China–DPRK flows", "report.figures_trade", "trade_flows", "focus_chn"),
-        ("Trade: DPRK–Russia", "report.figures_trade", "trade_flows", "focus_rus"),
-        ("Visits", "report.figures_trade", "visits", "dyads"),
-        ("Speeches: General Debate similarity", "report.figures_text", "speech_similarity", "dyad_list"),
-        ("KCNA headlines naming China and Russia", "report.figures_text", "kcna_salience", "wh"),
-    ):
-        fn = _optional(module, attr)
-        if fn is None:
-            parts.append(f"<h3>{title}</h3><p class='na'>Figure not available in this build.</p>")
-            continue
-        try:
-            figs = _call(fn, args, ctx)
-        except AlignwatchError as e:
-            parts.append(f"<h3>{title}</h3><p class='na'>Not available: {html.escape(str(e))}</p>")
-            continue
-        parts.append(f"<h3>{title}</h3>" + "".join(fig_html(f) for f in figs))
+    for (a, b), (x, y) in zip(ctx.dyads, ctx.pairs):
+        d = ctx.panel[(ctx.panel["a"] == a) & (ctx.panel["b"] == b)]
+        if len(d):
+            parts.append(f"<h3>{x}–{y}: every measure family (z against the reference panel)</h3>"
+                         + fig_html(figures_family.z_figure(d, x, y)))
+    for spec in figures.families_section():
+        parts.append(panels_html(spec.draw(ctx.wh, ctx.states, ctx.years)))
     return "".join(parts)
 
 
 @section("positions", "Positions on peace proposals and New Year addresses")
-def _positions(ctx: Context) -> str:
-    parts = []
-    for title, attr in (("Stances on peace proposals, roadmaps and joint statements", "proposals_timeline_figure"),
-                        ("Pyongyang's New Year addresses: term rates", "addresses_figure")):
-        fn = _optional("report.figures_positions", attr)
-        parts.append(f"<h3>{title}</h3>" + (fig_html(fn(ctx.wh)) if fn else
-                                             "<p class='na'>Figure not available in this build.</p>"))
-    pos = _optional("measures.positions", "dyad_years")
-    if pos is not None:
-        rows = pos(ctx.wh, ctx.states, ctx.years)
-        keep = [c for c in ("a", "b", "year", "n", "pos_agree", "n_co", "co_proposals", "proposals") if c in rows]
-        scored = idx.in_user_order(rows[rows["pos_agree"].notna()][keep], ctx.states)
-        parts.append("<h3>Position agreement per dyad-year (years with at least one stance of both known)</h3>"
-                     + table_html(scored, max_rows=120))
+def _positions(ctx: cx.Context) -> str:
+    parts = [panels_html(spec.draw(ctx.wh, ctx.states, ctx.years)) for spec in figures.POSITIONS_SECTION]
+    rows = positions.dyad_years(ctx.wh, ctx.states, ctx.years)
+    keep = [c for c in ("a", "b", "year", "n", "pos_agree", "n_co", "co_proposals", "proposals") if c in rows]
+    scored = idx.in_user_order(rows[rows["pos_agree"].notna()][keep], ctx.states)
+    parts.append("<h3>Position agreement per dyad-year (years with at least one stance of both known)</h3>"
+                 + table_html(scored, max_rows=120))
     return "".join(parts)
 
 
-def _call(fn, args: str, ctx: Context) -> list[go.Figure]:
-    if args == "states":  # the user's states and the USA as the anchor, once each (USA may be a partner)
-        return [fn(ctx.wh, list(dict.fromkeys(ctx.states + ["USA"])))]
-    if args == "topic":
-        return [fn(ctx.wh, "DPRK")]
-    if args == "dyads":
-        return [fn(ctx.wh, a, b) for a, b in ctx.pairs]
-    if args == "focus_chn":
-        return [fn(ctx.wh, ctx.focus, "CHN")] if "CHN" in ctx.partners else []
-    if args == "focus_rus":
-        return [fn(ctx.wh, ctx.focus, "RUS")] if "RUS" in ctx.partners else []
-    if args == "dyad_list":
-        return [fn(ctx.wh, ctx.pairs)]
-    return [fn(ctx.wh)]
-
-
 @section("network", "Bloc network")
-def _network(ctx: Context) -> str:
-    fn = _optional("report.figures_network", "bloc_section")
-    return fn(ctx) if fn else "<p class='na'>Network module not available in this build.</p>"
+def _network(ctx: cx.Context) -> str:
+    return figures_network.bloc_section(ctx)
 
 
 @section("redlines", "Red lines")
-def _redlines(ctx: Context) -> str:
-    fn = _optional("report.figures_network", "redlines_section")
-    return fn(ctx) if fn else "<p class='na'>Red-lines module not available in this build.</p>"
+def _redlines(ctx: cx.Context) -> str:
+    return figures_network.redlines_section(ctx)
 
 
 @section("claims", "Claims checked against the data")
-def _claims(ctx: Context) -> str:
-    fn = _optional("claims", "check_all")
-    if fn is None:
-        return "<p class='na'>Claims module not available in this build.</p>"
-    return table_html(fn(ctx.wh), max_rows=100)
+def _claims(ctx: cx.Context) -> str:
+    return table_html(claims.check_all(ctx.wh), max_rows=100)
 
 
 @section("sources", "Sources and provenance")
-def _sources(ctx: Context) -> str:
+def _sources(ctx: cx.Context) -> str:
     prov = ctx.wh.provenance()
     if not prov.empty:
         prov = prov.assign(sha256=prov["sha256"].str[:12])[
@@ -242,49 +144,7 @@ text-align:right}table.tbl th{background:#f6f6f6}.na{color:#a33}.note{color:#555
 """
 
 
-def compute(wh: Warehouse, focus: str, partners: list[str], weights: idx.Weights | None = None,
-            years: tuple[int, int] | None = None, replicates: int | None = None) -> Context:
-    ctx = Context(wh=wh, focus=focus, partners=partners, weights=weights or idx.load_weights(), years=years)
-    t0 = time.perf_counter()
-    di, panel, notes = idx.dyad_index(wh, ctx.states, years, ctx.weights, replicates=replicates, return_panel=True)
-    pairs = set(ctx.dyads)
-    ctx.index = di[[(a, b) in pairs for a, b in zip(di.a, di.b)]]
-    ctx.panel, ctx.notes = panel, notes
-    ctx.timings["index"] = time.perf_counter() - t0
-    events = chronology_events(wh)
-    for a, b in ctx.dyads:
-        rows = ctx.index[(ctx.index.a == a) & (ctx.index.b == b)]
-        p = panel[(panel.a == a) & (panel.b == b)]
-        ev = events[events.apply(lambda r: {a, b} <= r.parties or (r.parties == {"*"} and "PRK" in (a, b)), axis=1)] \
-            if len(events) else events
-        ctx.periods[(a, b)], _ = per.periods(rows, p, ev, seed=ctx.weights.seed)
-    ctx.timings["periods"] = time.perf_counter() - t0 - ctx.timings["index"]
-    return ctx
-
-
-def chronology_events(wh: Warehouse) -> pd.DataFrame:
-    """Dated chronology events (treaties, summits, UNSC decisions, tests) with the parties they concern."""
-    rows = []
-    if wh.has("chr_treaties"):
-        for r in wh.df("chr_treaties").itertuples():
-            rows.append((str(r.date_signed)[:10], set(str(r.parties).replace("SUN", "RUS").split(";")), f"treaty: {r.name}"))
-    if wh.has("chr_summits"):
-        for r in wh.df("chr_summits").itertuples():
-            parties = {str(r.visitor_country).replace("SUN", "RUS"), str(r.host_country).replace("SUN", "RUS")}
-            rows.append((str(r.date_start)[:10], parties, f"visit: {r.visitor} to {r.location_city}"))
-    if wh.has("chr_unsc_dprk"):
-        for r in wh.df("chr_unsc_dprk").itertuples():
-            rows.append((str(r.date)[:10], {"*"}, f"UNSC {r.document} ({r.kind})"))
-    if wh.has("chr_dprk_tests"):
-        for r in wh.df("chr_dprk_tests").itertuples():
-            if r.kind in ("nuclear_test", "icbm_test"):
-                rows.append((str(r.date)[:10], {"*"}, f"{r.kind.replace('_', ' ')}: {r.name}"))
-    df = pd.DataFrame(rows, columns=["date", "parties", "text"])
-    df["year"] = pd.to_numeric(df["date"].str[:4], errors="coerce")
-    return df.sort_values("date").reset_index(drop=True)
-
-
-def render(ctx: Context, meta: dict | None = None) -> str:
+def render(ctx: cx.Context, meta: dict | None = None) -> str:
     body, nav = [], []
     for key, title, fn in SECTIONS:
         t0 = time.perf_counter()
@@ -305,10 +165,10 @@ def render(ctx: Context, meta: dict | None = None) -> str:
 
 def build_report(wh: Warehouse, focus: str, partners: list[str], out: str | Path, *,
                  weights: idx.Weights | None = None, years: tuple[int, int] | None = None,
-                 replicates: int | None = None, meta: dict | None = None) -> Context:
+                 replicates: int | None = None, meta: dict | None = None) -> cx.Context:
     """Compute and write the report atomically (a failed build never leaves a half-written file); ``meta`` (what
     the file holds: options, version) goes into the page head."""
-    ctx = compute(wh, focus, partners, weights, years, replicates)
+    ctx = cx.compute(wh, focus, partners, weights, years, replicates)
     text = render(ctx, meta)
     out = Path(out)
     tmp = out.with_name(f".{out.name}.tmp")

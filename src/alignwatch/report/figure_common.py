@@ -1,5 +1,6 @@
 """What every figure module shares: source captions (every plotted series cites its data, in one style), state
-names for labels, and writing a figure as one offline HTML file."""
+names for labels, a figure or table as an HTML fragment (report sections, dashboard frames), and writing a figure
+as one offline HTML file."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import re
 import textwrap
 from pathlib import Path
 
+import pandas as pd
 import plotly.graph_objects as go
 
 from ..errors import UsageError
@@ -21,6 +23,32 @@ def state_name(iso3: str) -> str:
         return states.name(iso3)
     except Exception:
         return iso3
+
+
+def fig_html(fig: go.Figure) -> str:
+    """A figure as an HTML fragment for a page that loads plotly.js once (the report, a dashboard frame)."""
+    return fig.to_html(full_html=False, include_plotlyjs=False, config={"displaylogo": False, "responsive": True})
+
+
+def table_html(df: pd.DataFrame | None, max_rows: int = 60) -> str:
+    """A table as an HTML fragment (NA shown as NA, text escaped); a wide table scrolls inside the page."""
+    if df is None or df.empty:
+        return "<p class='na'>No rows.</p>"
+    table = df.head(max_rows).to_html(index=False, na_rep="NA", float_format=lambda v: f"{v:.3f}",
+                                      classes="tbl", border=0, escape=True)
+    return f"<div class='tbl-wrap'>{table}</div>"
+
+
+def datasets(values) -> str:
+    """Dataset names out of ``source`` cells ("chr_trade_prk:KOTRA (https://…)" -> "chr_trade_prk"): a caption
+    names the datasets; the row-level citations stay in the tables."""
+    names = set()
+    for v in values:
+        for part in re.split(r"[,;+]", str(v)):
+            part = part.strip().split(" (")[0].split(":")[0].strip()
+            if re.fullmatch(r"[A-Za-z][A-Za-z0-9]*(_[A-Za-z0-9]+)+", part):  # table names: unga_votes, ps_cow_ddy
+                names.add(part)
+    return ", ".join(sorted(names))
 
 
 def write_html(fig: go.Figure, path: str | Path, *, meta: dict | None = None) -> Path:

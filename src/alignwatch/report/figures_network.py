@@ -15,13 +15,12 @@ from plotly.subplots import make_subplots
 
 from .. import network as nw
 from .. import redlines as rl
-from .figure_common import add_caption
+from .figure_common import add_caption, fig_html, table_html
 
-UNGA_CAPTION = ("Source: UN General Assembly roll calls (Voeten, Strezhnev & Bailey, Harvard Dataverse; to early "
-                "2020) and the 2025 GA votes (UN Digital Library). Agreement = share of identical votes "
-                "(yes/abstain/no) on roll calls both states voted on; dyad-years with fewer than "
-                f"{nw.MIN_JOINT} joint votes or under {nw.MIN_SHARE:.0%} of the year's median are left out. No GA roll "
-                "calls in the data for 2020-2024 (gap). Definitions: docs/network.md.")
+UNGA_CAPTION = (f"Source: {nw.SOURCE_NOTE}. Agreement = share of identical votes (yes/abstain/no) on roll calls "
+                "both states voted on; dyad-years with fewer than "
+                f"{nw.MIN_JOINT} joint votes or under {nw.MIN_SHARE:.0%} of the year's median are left out (gaps). "
+                "Definitions: docs/network.md.")
 REDLINES_CAPTION = ("Sources: " + "; ".join(rl.SOURCES.values()) + ". Window: 365 days after the event; trade: "
                     "year after vs year before within one series. Base rates are empirical, not forecasts.")
 OUTCOME_STYLE = {  # outcome -> (colour, label)
@@ -49,7 +48,7 @@ def cohesion_figure(coh: pd.DataFrame, bloc: list[str]) -> go.Figure:
                                     ("within_min", "within the bloc (least aligned pair)", "#c00000", "dot"),
                                     ("to_rest", "bloc members with all other states", "#1f4e79", "solid"),
                                     ("all_dyads", "all dyads (baseline)", "#7f7f7f", "dash")):
-        # markers too: a year between two gaps (2025 after the 2020-2024 gap) is a point, and a line alone hides it
+        # markers too: a year between two gaps is a point, and a line alone hides it
         fig.add_trace(go.Scatter(x=coh["year"], y=coh[col], name=name, mode="lines+markers",
                                  line=dict(color=colour, dash=dash), marker=dict(size=4), connectgaps=False,
                                  hovertemplate="%{x}: %{y:.3f}<extra>" + name + "</extra>"))
@@ -58,13 +57,39 @@ def cohesion_figure(coh: pd.DataFrame, bloc: list[str]) -> go.Figure:
     return add_caption(fig, UNGA_CAPTION, 160, yshift=-50)
 
 
+def group_figure(group: pd.DataFrame, states: list[str]) -> go.Figure:
+    """A triad or bloc per year (``group``: :func:`alignwatch.index.group_index`): the mean and the weakest of its
+    pairs' composite index, and the joint UNGA cohesion on the right axis (hover: how many roll calls)."""
+    fig = go.Figure()
+    for col, name, dash in (("composite_mean", "mean of dyads", None), ("composite_min", "weakest dyad", "dot")):
+        if col in group:
+            fig.add_trace(go.Scatter(x=group["year"], y=group[col], name=f"composite, {name}", line=dict(dash=dash)))
+    if "unga_cohesion" in group:
+        n = group["unga_n_votes"] if "unga_n_votes" in group else pd.Series(np.nan, index=group.index)
+        fig.add_trace(go.Scatter(x=group["year"], y=group["unga_cohesion"], name="UNGA joint cohesion (right axis)",
+                                 yaxis="y2", mode="lines+markers", marker=dict(size=4), customdata=n,
+                                 hovertemplate="%{x}: %{y:.0%} of %{customdata} roll calls<extra></extra>"))
+    series = str(group["unga_series"].dropna().iloc[0]) if "unga_series" in group and \
+        group["unga_series"].notna().any() else "undl"
+    fig.update_layout(template="plotly_white", height=460,
+                      title=f"Group {', '.join(states)}: every pair's index, and joint UNGA cohesion",
+                      legend=dict(orientation="h", y=1.02, yanchor="bottom", x=0),
+                      yaxis=dict(title="composite (z)"),
+                      yaxis2=dict(title="roll calls all voted alike", overlaying="y", side="right",
+                                  range=[0, 1.02], tickformat=".0%", showgrid=False, tickmode="auto"))
+    return add_caption(fig, "Mean and minimum of the composite index over every pair of the group "
+                            "(alignwatch.index.group_index). Joint cohesion: share of UNGA roll calls on which every "
+                            "member voted and all alike (hover: the number of roll calls; a year with few is thin "
+                            f"evidence); UNGA series {series}. Sources: the index's families; {nw.SOURCE_NOTE}.")
+
+
 def members_figure(mem: pd.DataFrame, bloc: list[str] | None = None) -> go.Figure:
     """Each member's mean agreement with the rest of the bloc (heatmap, member x year): who drifts. Rows follow
     ``bloc`` (the order given), first at the top."""
     m = mem.pivot_table(index="iso3", columns="year", values="with_bloc")
     order = list(dict.fromkeys(list(bloc or []) + list(mem["iso3"])))
     m = m.reindex(index=[s for s in order if s in m.index])
-    if len(m.columns):  # every year a column: years without roll calls (2020-2024) stay blank, not stretched over
+    if len(m.columns):  # every year a column: years without a score stay blank, not stretched over
         m = m.reindex(columns=range(int(min(m.columns)), int(max(m.columns)) + 1))
     fig = go.Figure(go.Heatmap(z=m.to_numpy(), x=list(m.columns), y=list(m.index), colorscale="Blues", zmin=0,
                                zmax=1, colorbar=dict(title="agreement<br>(share)"), hoverongaps=False,
@@ -133,8 +158,6 @@ def _network_years(panel: pd.DataFrame, focus: str) -> list[int]:
 def bloc_section(ctx) -> str:
     """Report hook: bloc cohesion over time, each member's agreement, the network of the latest roll-call year
     and of 2025, and who joined or left the focus's community."""
-    from .build import fig_html, table_html
-
     bloc = _bloc_of(ctx)
     r = nw.bloc_report(ctx.wh, ctx.focus, bloc)
     parts = [f"<p>Bloc: {html.escape(', '.join(bloc))} (default bloc plus the report's states). Measure: UNGA "
@@ -196,8 +219,6 @@ def redlines_figure(resp: pd.DataFrame) -> go.Figure:
 
 def redlines_section(ctx) -> str:
     """Report hook: the red-lines figure, the base rates per kind and patron, and the event table."""
-    from .build import fig_html, table_html
-
     if ctx.focus != "PRK":
         return "<p class='na'>Red lines are compiled for the DPRK's tests, vetoes and treaties only.</p>"
     resp = rl.red_lines(ctx.wh, focus=ctx.focus, patrons=ctx.partners)

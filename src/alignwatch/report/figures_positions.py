@@ -6,10 +6,10 @@ Written to standalone HTML with the plotly library embedded (:func:`alignwatch.r
 
 from __future__ import annotations
 
-
 import pandas as pd
 import plotly.graph_objects as go
 
+from ..errors import UsageError
 from ..measures.positions import POSITION_LEVEL
 
 SOURCE_PROPOSALS = ("Source: alignwatch chronology, proposals.csv (hand-compiled; each proposal cites its own "
@@ -115,11 +115,18 @@ def address_rates_figure(rates: pd.DataFrame, categories: list[str] | None = Non
     return fig
 
 
-def proposals_timeline_figure(wh) -> go.Figure:
-    """The proposals timeline from a warehouse (report/dashboard entry point; WarehouseError if not ingested)."""
+def proposals_timeline_figure(wh, states: list[str] | None = None) -> go.Figure:
+    """The proposals timeline from a warehouse (WarehouseError if not ingested), for ``states`` (those the table
+    codes, in the order given) or every coded state."""
+    from .. import chronology
     from ..measures import positions
 
-    return proposals_timeline(positions.proposal_table(positions.proposals_frame(wh)))
+    table = positions.proposal_table(chronology.proposals(wh))
+    codes = None if states is None else [s for s in states if s in table.columns]
+    if states is not None and not codes:
+        raise UsageError(f"no stances coded for {', '.join(states)}",
+                         hint="the proposals table codes PRK, CHN, RUS, USA, KOR and JPN")
+    return proposals_timeline(table, codes)
 
 
 def addresses_figure(wh) -> go.Figure:

@@ -7,7 +7,6 @@ plot; :func:`alignwatch.report.figure_common.write_html` writes a standalone fil
 
 from __future__ import annotations
 
-
 import pandas as pd
 import plotly.graph_objects as go
 

@@ -7,7 +7,6 @@ The ``fig_*`` functions are pure (tables in, figure out); :func:`trade_share`, :
 
 from __future__ import annotations
 
-
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
@@ -66,12 +65,7 @@ def _gaps(fig: go.Figure, years_with_data: pd.Series, last: int) -> list[int]:
         return []
     have = set(years_with_data.astype(int))
     missing = [y for y in range(int(min(have)), last + 1) if y not in have]
-    runs: list[list[int]] = []
-    for y in missing:
-        if runs and y == runs[-1][-1] + 1:
-            runs[-1].append(y)
-        else:
-            runs.append([y])
+    runs = _runs(missing)
     for i, run in enumerate(runs):
         label = dict(annotation_text="no series: gap, not zero", annotation_position="bottom left",
                      annotation_font_size=10) if i == len(runs) - 1 else {}
@@ -176,13 +170,19 @@ def fig_trade_flows(long: pd.DataFrame, state: str, partner: str, last: int | No
     return add_caption(fig, _seriesadd_caption(order, extra))
 
 
-def _years_text(years: list[int]) -> str:
+def _runs(years: list[int]) -> list[list[int]]:
+    """Consecutive years grouped: [1991, 1992, 1995] -> [[1991, 1992], [1995]]."""
     runs: list[list[int]] = []
     for y in years:
         if runs and y == runs[-1][-1] + 1:
             runs[-1].append(y)
         else:
             runs.append([y])
+    return runs
+
+
+def _years_text(years: list[int]) -> str:
+    runs = _runs(years)
     return ", ".join(str(r[0]) if len(r) == 1 else f"{r[0]}–{r[-1]}" for r in runs)
 
 

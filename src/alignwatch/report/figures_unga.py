@@ -56,13 +56,13 @@ def fig_agreement(df: pd.DataFrame, focus: str, partners: list[str]) -> go.Figur
                             f"{', '.join(state_name(p) for p in partners)} in the two roll-call series",
                       template="plotly_white", height=560, barmode="group")
     return add_caption(fig, "Share of identical votes (yes/abstain/no) on roll calls both cast, per calendar year; "
-                            f"years with fewer than {unga.MIN_JOINT} joint votes are not drawn. " + SERIES_NOTE)
+                            f"years with fewer than {unga.MIN_JOINT} joint votes are not drawn. Sources: " + SERIES_NOTE)
 
 
-def agreement_figure(wh: Warehouse, states: list[str]) -> go.Figure:
-    """The report's view: the first state against the others (the USA included as a reference)."""
+def agreement_figure(wh: Warehouse, states: list[str], *, years: tuple[int, int] | None = None) -> go.Figure:
+    """The first state against the others in both series (the report adds the USA as a reference)."""
     partners = [s for s in dict.fromkeys(states[1:]) if s != states[0]]
-    return fig_agreement(agreement_table(wh, states), states[0], partners)
+    return fig_agreement(agreement_table(wh, states, years), states[0], partners)
 
 
 VOTE_CODES = {"yes": 3, "abstain": 2, "no": 1, "not voting": 0}
@@ -99,24 +99,14 @@ def fig_topic_votes(table: pd.DataFrame, titles: dict[str, str], topic_label: st
 def ukraine_votes_figure(wh: Warehouse, states: list[str]) -> go.Figure:
     """The report's view: the focus states (and the USA) on every resolution of the 11th emergency special
     session on Ukraine (A/RES/ES-11/1 to 9, 2022-2025)."""
-    from ..measures import unga, unga_series as us
+    from ..measures import unga
+    from ..measures import unga_series as us
 
     table = topic_votes_table(wh, states, "es11")
     chosen, _ = unga.votes(wh, topic="es11", states=states)
     titles = dict(zip(chosen["symbol"], chosen["date"].dt.strftime("%Y-%m-%d") + " "
                       + chosen["title"].astype(str).str.split(" : resolution").str[0]))
     return fig_topic_votes(table, titles, us.TOPICS["es11"].label)
-
-
-def idealpoint_table(wh: Warehouse, states: list[str], years, source: str, use_cache: bool = True) -> pd.DataFrame:
-    """Wide table: year, one column per state (ideal point), its standard error, and the year's median state."""
-    allp = ip.points(wh, source, None, years, use_cache)
-    med = allp.groupby("year")["ideal"].median().rename("median")
-    states = list(dict.fromkeys(states))  # a state named twice (USA as partner and as anchor) is one column
-    p = allp[allp["iso3"].isin(states)]
-    wide = p.pivot(index="year", columns="iso3", values="ideal").reindex(columns=states)
-    se = p.pivot(index="year", columns="iso3", values="se").reindex(columns=states).add_suffix("_se")
-    return pd.concat([wide, se, med], axis=1).dropna(how="all", subset=states).reset_index()
 
 
 def fig_idealpoints(df: pd.DataFrame, states: list[str], source: str) -> go.Figure:
@@ -151,6 +141,7 @@ def fig_idealpoints(df: pd.DataFrame, states: list[str], source: str) -> go.Figu
     return add_caption(fig, "Source: " + cite, yshift=-60)
 
 
-def idealpoints_figure(wh: Warehouse, states: list[str], source: str = "voeten") -> go.Figure:
+def idealpoints_figure(wh: Warehouse, states: list[str], source: str = "voeten", *,
+                       years: tuple[int, int] | None = None) -> go.Figure:
     """The report's view: Voeten's published series by default (to 2024, no model fit needed at report time)."""
-    return fig_idealpoints(idealpoint_table(wh, states, None, source), states, source)
+    return fig_idealpoints(ip.table(wh, states, years, source), states, source)

@@ -267,10 +267,7 @@ def _cast_csv_column(path: Path, name: str, col: pd.Series, kind: str) -> pd.Ser
     else:  # pragma: no cover - guarded by KINDS
         raise ValueError(kind)
     if bad.any():
-        i = int(np.flatnonzero(bad.to_numpy())[0])
-        raise DataError(
-            path, f"value {_show(col.iloc[i])} is not a valid {kind}", row=_row_label(path, i), column=name
-        )
+        raise _bad_row(path, bad.to_numpy(), lambda i: f"value {_show(col.iloc[i])} is not a valid {kind}", name)
     return out
 
 
@@ -303,31 +300,7 @@ def validate(tbl: pa.Table, ds: Dataset, path: Path) -> pa.Table:
     key_now = bool(ds.key) and all(k in df.columns for k in ds.key)
     if key_now:
         _check_key(df, ds.key, path, file_rows=True)
-    for name, (lo, hi) in _numeric_ranges(ds, tbl.schema).items():
-        if name not in df.columns:
-            continue
-        v = pd.to_numeric(df[name], errors="coerce").to_numpy(dtype=float, na_value=np.nan)  # NA is never out of range
-        bad = np.zeros(len(v), dtype=bool)
-        if lo is not None:
-            bad |= v < lo
-        if hi is not None:
-            bad |= v > hi
-        if bad.any():
-            i = int(np.flatnonzero(bad)[0])
-            raise DataError(
-                path, f"value {_show(df[name].iloc[i])} out of range; expected {lo}..{hi}", row=_row_label(path, i), column=name
-            )
-    for name, allowed in ds.allowed.items():
-        s = df[name]
-        bad = (s.notna() & ~s.isin(list(allowed))).to_numpy()
-        if bad.any():
-            i = int(np.flatnonzero(bad)[0])
-            raise DataError(
-                path,
-                f"unknown value {_show(s.iloc[i])}; expected one of {', '.join(sorted(map(str, allowed)))}",
-                row=_row_label(path, i),
-                column=name,
-            )
+    _check_values(df, ds, tbl.schema, path)
     for cc in ds.countries:
         df = _resolve_countries(df, cc, path)
 
@@ -358,6 +331,34 @@ def validate(tbl: pa.Table, ds: Dataset, path: Path) -> pa.Table:
     if ds.transform is not None:
         _check_finite(out, ds, path, file_rows=False)  # a reshaping that divides can make inf
     return _non_finite_to_null(out, ds)
+
+
+def _bad_row(path: Path, bad, expected, column: str | None = None) -> DataError:
+    """The error for the first True of ``bad``: ``expected(i)`` says what was wrong with row ``i``."""
+    i = int(np.flatnonzero(np.asarray(bad))[0])
+    return DataError(path, expected(i), row=_row_label(path, i), column=column)
+
+
+def _check_values(df: pd.DataFrame, ds: Dataset, schema: pa.Schema, path: Path) -> None:
+    """Numeric ranges and allowed values: the first offending row is one DataError naming the row and column."""
+    for name, (lo, hi) in _numeric_ranges(ds, schema).items():
+        if name not in df.columns:
+            continue
+        v = pd.to_numeric(df[name], errors="coerce").to_numpy(dtype=float, na_value=np.nan)  # NA is never out of range
+        bad = np.zeros(len(v), dtype=bool)
+        if lo is not None:
+            bad |= v < lo
+        if hi is not None:
+            bad |= v > hi
+        if bad.any():
+            raise _bad_row(path, bad, lambda i: f"value {_show(df[name].iloc[i])} out of range; expected {lo}..{hi}",
+                           name)
+    for name, allowed in ds.allowed.items():
+        s = df[name]
+        bad = (s.notna() & ~s.isin(list(allowed))).to_numpy()
+        if bad.any():
+            raise _bad_row(path, bad, lambda i: f"unknown value {_show(s.iloc[i])}; expected one of "
+                                                f"{', '.join(sorted(map(str, allowed)))}", name)
 
 
 def _is_year_column(name: str, t: pa.DataType, kind: str | None) -> bool:
@@ -524,16 +525,10 @@ def _resolve_countries(df: pd.DataFrame, cc: CountryCol, path: Path) -> pd.DataF
     if cc.allow and unresolved.any():
         unresolved &= ~raw.isin(list(cc.allow)).to_numpy()
     if unresolved.any():
-        i = int(np.flatnonzero(unresolved)[0])
-        raise DataError(
-            path,
-            f"unknown country code {_show(raw.iloc[i])} (scheme {cc.scheme}); expected a code alignwatch.states can resolve",
-            row=_row_label(path, i),
-            column=cc.column,
-        )
+        raise _bad_row(path, unresolved, lambda i: f"unknown country code {_show(raw.iloc[i])} (scheme {cc.scheme}); "
+                                                   "expected a code alignwatch.states can resolve", cc.column)
     if not cc.nullable and (~present).any():
-        i = int(np.flatnonzero(~present)[0])
-        raise DataError(path, "missing country code; expected a value", row=_row_label(path, i), column=cc.column)
+        raise _bad_row(path, ~present, lambda i: "missing country code; expected a value", cc.column)
     if cc.out:
         df[cc.out] = pd.arrays.ArrowStringArray(pa.array(iso_u, type=pa.string(), from_pandas=True).take(pa.array(codes)))
     return df

@@ -27,7 +27,6 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from . import undl
 from . import catalogue, undl
 from .base import CountryCol, Dataset, RowProblem
 from .publishers import copy, dataverse

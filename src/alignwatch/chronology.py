@@ -1,0 +1,199 @@
+"""The one reader of the curated chronology tables (``chr_*``, ingested by :mod:`alignwatch.sources.chronology`).
+
+Every module that uses the chronology (the visits, positions, unsc and trade families, red lines, claims, the dyad
+context behind ``periods``, the report and the dashboard) reads it here, so the tables' conventions are applied
+once:
+
+* party codes go through :mod:`alignwatch.states`: the chronology writes ``SUN`` for the USSR before 1992, and the
+  state system holds the one rule that the Soviet Union and Russia are one state (COW/GW 365, ISO3 RUS, the USSR's
+  UN seat continued). Code columns come back canonical (``SUN`` -> ``RUS``; ``;``-lists rejoined).
+* :func:`events` is the dated list of what happened between whom (treaties, visits, Council decisions on the DPRK,
+  DPRK tests) that periods are explained with.
+
+The ``*_frame`` functions are pure (a raw table in, the canonical table out: tests hand in small frames); the
+others read the warehouse (``wh.require`` first: a missing table is one clear WarehouseError).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from . import states
+from .warehouse import Warehouse
+
+SUMMITS = "chr_summits"
+TREATIES = "chr_treaties"
+UNSC_DPRK = "chr_unsc_dprk"
+DPRK_TESTS = "chr_dprk_tests"
+TRADE_PRK = "chr_trade_prk"
+UNGA_UKRAINE = "chr_unga_ukraine"
+PROPOSALS = "chr_proposals"
+TABLES = (SUMMITS, TREATIES, UNSC_DPRK, DPRK_TESTS, TRADE_PRK, UNGA_UKRAINE, PROPOSALS)
+SEP = ";"
+EVERYONE = frozenset({"*"})  # an event about the DPRK as a whole (a test, a Council decision): every DPRK dyad
+EVENT_COLUMNS = ["date", "year", "parties", "kind", "text", "source"]
+
+
+# ------------------------------------------------------------------------------------------------ codes
+
+
+def canonical(codes) -> np.ndarray:
+    """ISO3 codes as the state system names the state (``SUN`` -> ``RUS``); a code it does not know is kept."""
+    values = pd.Series(codes, dtype=object).to_numpy()
+    stripped = np.array([v.strip() if isinstance(v, str) else None for v in values], dtype=object)
+    if stripped.size == 0:
+        return stripped
+    out = states.to_iso3(stripped, scheme="iso3")
+    return np.where(pd.isna(out), stripped, out)
+
+
+def canonical_list(values) -> list[str | None]:
+    """``;``-separated code lists (treaty parties, proposers) with each code canonical, in the order given."""
+    out = []
+    for v in values:
+        if v is None or (not isinstance(v, str) and pd.isna(v)):
+            out.append(None)
+            continue
+        parts = [p.strip() for p in str(v).split(SEP) if p.strip()]
+        out.append(SEP.join(dict.fromkeys(canonical(parts))))
+    return out
+
+
+def party_set(value) -> frozenset[str]:
+    """The parties of a (canonical) ``;``-list as a set."""
+    return frozenset(p for p in str(value).split(SEP) if p) if isinstance(value, str) else frozenset()
+
+
+# ------------------------------------------------------------------------------------------- pure frames
+
+
+def _canonical_columns(raw: pd.DataFrame, codes: tuple[str, ...] = (), lists: tuple[str, ...] = ()) -> pd.DataFrame:
+    out = raw.copy()
+    for c in codes:
+        if c in out:
+            out[c] = canonical(out[c])
+    for c in lists:
+        if c in out:
+            out[c] = canonical_list(out[c])
+    return out
+
+
+def summits_frame(raw: pd.DataFrame) -> pd.DataFrame:
+    """Visits and meetings with ``visitor_country`` and ``host_country`` canonical."""
+    return _canonical_columns(raw, codes=("visitor_country", "host_country"))
+
+
+def treaties_frame(raw: pd.DataFrame) -> pd.DataFrame:
+    """Treaties with ``parties`` a canonical ``;``-list (``PRK;SUN`` -> ``PRK;RUS``)."""
+    return _canonical_columns(raw, lists=("parties",))
+
+
+def proposals_frame(raw: pd.DataFrame) -> pd.DataFrame:
+    """Peace proposals with ``proposers`` a canonical ``;``-list (values that are not codes are kept for the
+    positions family's own check to name)."""
+    return _canonical_columns(raw, lists=("proposers",))
+
+
+def trade_frame(raw: pd.DataFrame) -> pd.DataFrame:
+    """The DPRK trade series with ``partner`` canonical."""
+    return _canonical_columns(raw, codes=("partner",))
+
+
+def events_frame(treaties: pd.DataFrame | None = None, summits: pd.DataFrame | None = None,
+                 unsc: pd.DataFrame | None = None, tests: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Dated events from canonical tables: ``date`` (text, YYYY-MM-DD), ``year``, ``parties`` (a frozenset of
+    ISO3, or :data:`EVERYONE` for an event about the DPRK as a whole), ``kind`` (treaty, visit, unsc, test),
+    ``text`` and ``source`` (the row's own citation)."""
+    def part(df: pd.DataFrame, date: str, parties, kind: str, text: pd.Series) -> pd.DataFrame:
+        return pd.DataFrame({"date": df[date].astype(str).str[:10], "parties": parties, "kind": kind, "text": text,
+                             "source": df["source"] if "source" in df else None})
+
+    parts = []
+    if treaties is not None:
+        parts.append(part(treaties, "date_signed", treaties["parties"].map(party_set), "treaty",
+                          "treaty: " + treaties["name"].astype(str)))
+    if summits is not None:
+        parties = [frozenset({str(v), str(h)}) for v, h in zip(summits["visitor_country"], summits["host_country"])]
+        parts.append(part(summits, "date_start", parties, "visit", "visit: " + summits["visitor"].astype(str)
+                          + " to " + summits["location_city"].astype(str)))
+    if unsc is not None:
+        parts.append(part(unsc, "date", [EVERYONE] * len(unsc), "unsc", "UNSC " + unsc["document"].astype(str)
+                          + " (" + unsc["kind"].astype(str) + ")"))
+    if tests is not None:
+        t = tests[tests["kind"].isin(("nuclear_test", "icbm_test"))]
+        parts.append(part(t, "date", [EVERYONE] * len(t), "test", t["kind"].str.replace("_", " ") + ": "
+                          + t["name"].astype(str)))
+    df = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["date", "parties", "kind", "text",
+                                                                                 "source"])
+    df.insert(1, "year", pd.to_numeric(df["date"].str[:4], errors="coerce").astype("Int64"))
+    return df.sort_values("date", kind="stable").reset_index(drop=True)[EVENT_COLUMNS]
+
+
+def events_of(events: pd.DataFrame, a: str, b: str) -> pd.DataFrame:
+    """The events of one dyad: both states among the parties, or (for an event about the DPRK as a whole) the
+    DPRK one of the two."""
+    if events.empty:
+        return events
+    keep = [{a, b} <= p or (p == EVERYONE and "PRK" in (a, b)) for p in events["parties"]]
+    return events[keep]
+
+
+# ---------------------------------------------------------------------------------------- warehouse reads
+
+
+def _read(wh: Warehouse, table: str, columns=None) -> pd.DataFrame:
+    wh.require(table)
+    return wh.df(table, columns)
+
+
+def summits(wh: Warehouse) -> pd.DataFrame:
+    """``chr_summits``: one row per visit or meeting, each cited (:func:`summits_frame`)."""
+    return summits_frame(_read(wh, SUMMITS))
+
+
+def treaties(wh: Warehouse) -> pd.DataFrame:
+    """``chr_treaties``: treaties, declarations and joint statements, each cited (:func:`treaties_frame`)."""
+    return treaties_frame(_read(wh, TREATIES))
+
+
+def unsc_dprk(wh: Warehouse) -> pd.DataFrame:
+    """``chr_unsc_dprk``: Council texts on the DPRK 1991-, with the CHN and RUS votes, each cited."""
+    return _read(wh, UNSC_DPRK)
+
+
+def dprk_tests(wh: Warehouse) -> pd.DataFrame:
+    """``chr_dprk_tests``: nuclear tests and missile launches, each cited."""
+    return _read(wh, DPRK_TESTS)
+
+
+def trade_prk(wh: Warehouse, years: tuple[int, int] | None = None, *, partner: str | None = None,
+              series: str | None = None, flow: str | None = None) -> pd.DataFrame:
+    """``chr_trade_prk``: the DPRK's trade by partner and source series (never merged), optionally one partner,
+    series or flow and a year range."""
+    t = trade_frame(_read(wh, TRADE_PRK))
+    keep = np.ones(len(t), dtype=bool)
+    if years is not None:
+        keep &= t["year"].between(*years).to_numpy()
+    for col, want in (("partner", partner), ("source_series", series), ("flow", flow)):
+        if want is not None:
+            keep &= (t[col] == want).to_numpy()
+    return t[keep].reset_index(drop=True)
+
+
+def unga_ukraine(wh: Warehouse) -> pd.DataFrame:
+    """``chr_unga_ukraine``: the GA votes on Ukraine with the votes of the bloc states, each cited."""
+    return _read(wh, UNGA_UKRAINE)
+
+
+def proposals(wh: Warehouse) -> pd.DataFrame:
+    """``chr_proposals``: peace proposals, roadmaps and joint statements with each state's stance, each cited."""
+    return proposals_frame(_read(wh, PROPOSALS))
+
+
+def events(wh: Warehouse) -> pd.DataFrame:
+    """Every dated chronology event in the warehouse (:func:`events_frame`); a table not ingested adds none."""
+    return events_frame(treaties=treaties(wh) if wh.has(TREATIES) else None,
+                        summits=summits(wh) if wh.has(SUMMITS) else None,
+                        unsc=unsc_dprk(wh) if wh.has(UNSC_DPRK) else None,
+                        tests=dprk_tests(wh) if wh.has(DPRK_TESTS) else None)
