@@ -89,36 +89,24 @@ def _optional(module: str, attr: str):
 
 @section("glance", "Current state at a glance")
 def _glance(ctx: Context) -> str:
-    d = ctx.index
-    rows = []
-    for (a, b), (x, y) in zip(ctx.dyads, ctx.pairs):
-        g = d[(d.a == a) & (d.b == b)].dropna(subset=["composite"]).sort_values("year")
-        last = idx.latest(g)  # the one rule for "now", shared with the dashboard
-        if last is None:
-            continue
-        p = ctx.periods.get((a, b))
-        cur = p.iloc[-1] if p is not None and len(p) else None
-        ref = {y: g.loc[g.year == y, "composite"] for y in (1992, 2017, 2019)}
-        rows.append({
-            "dyad": f"{x}–{y}", "latest year": int(last.year), "families": int(last.n_families),
-            "composite": last.composite,
-            "interval": f"{last.get('composite_lo', float('nan')):.2f} … {last.get('composite_hi', float('nan')):.2f}",
-            "political": last.get("political"), "economic": last.get("economic"),
-            **{f"in {y}": (float(v.iloc[0]) if len(v) else None) for y, v in ref.items()},
-            "current period": f"{cur.label} since {cur.start}" if cur is not None else "",
-        })
-    intro = (f"<p>Alignment of <b>{ctx.focus}</b> with {', '.join(ctx.partners)}: composite index in reference "
-             "standard deviations (0 = the typical dyad-year among the reference states; higher = more aligned). "
-             f"Latest year: the latest year up to this one that at least {idx.NOW_MIN_FAMILIES} measure families "
-             "cover (else the latest with any), the same rule as the dashboard's; NA where no family covers a year."
-             "</p>")
-    return intro + table_html(pd.DataFrame(rows))
+    g = idx.glance_table(ctx.index, ctx.pairs, ctx.weights)  # "now" against 1992, 2017, 2019 on the same model
+    if len(g):
+        cur = {f"{x}–{y}": ctx.periods.get(tuple(sorted((x, y)))) for x, y in ctx.pairs}
+        g["current period"] = [f"{p.iloc[-1].label} since {p.iloc[-1].start}" if p is not None and len(p) else ""
+                               for p in map(cur.get, g["dyad"])]
+    intro = (f"<p>Alignment of <b>{ctx.focus}</b> with {', '.join(ctx.partners)}: posterior mean and "
+             f"{int(ctx.weights.level * 100)}% interval of the composite (reference standard deviations, 0 = the "
+             "typical dyad-year among the reference states), now and in 1992, 2017 and 2019 on the same model, with "
+             f"the change since each. Now: the latest year up to this one that at least {idx.NOW_MIN_FAMILIES} "
+             "measure families inform (else the latest with any), the same rule as the dashboard's.</p>")
+    return intro + table_html(g)
 
 
 @section("index", "Index over time, with intervals and periods")
 def _index(ctx: Context) -> str:
     shown = idx.in_user_order(ctx.index, ctx.states)
     out = fig_html(figures_index.index_figure(shown, ctx.periods, ctx.focus))
+    out += fig_html(figures_index.coverage_figure(idx.coverage_table(ctx.panel), ctx.focus, ctx.pairs))
     for key, (x, y) in zip(ctx.dyads, ctx.pairs):
         p = ctx.periods.get(key)
         if p is not None:
