@@ -16,6 +16,7 @@ reference states, the interval level and the model's options and priors.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import itertools
 import tomllib
@@ -160,6 +161,13 @@ def _key(prefix: str, *parts) -> str:
     return prefix + hashlib.sha256(repr(parts).encode()).hexdigest()[:16]
 
 
+@functools.cache
+def code_version() -> str:
+    """A fingerprint of the model's and the indicators' code: a cached fit is never read by other code."""
+    text = "".join(Path(m.__file__).read_text("utf-8") for m in (im, ind))
+    return f"{MODEL_VERSION}.{hashlib.sha256(text.encode()).hexdigest()[:12]}"
+
+
 def reference_states(weights: Weights) -> list[str]:
     return sorted(set(weights.reference))
 
@@ -172,7 +180,7 @@ def reference_observations(wh: Warehouse, weights: Weights, notes: list[str] | N
     if len(ref) < 2:
         raise UsageError(f"{weights.path}: [reference] states needs at least two states")
     fams = sorted(f for f in {**weights.political, **weights.economic} if weights.domain_of(f))
-    key = _key("index_obs_", ref, fams, [weights.domain_of(f) for f in fams], INDEX_VERSION)
+    key = _key("index_obs_", ref, fams, [weights.domain_of(f) for f in fams], INDEX_VERSION, code_version())
     mine: list[str] = []
     df = cached(wh, key, lambda: ind.indicator_panel(wh, ref, weights, mine), keep=lambda d: not mine)
     notes.extend(mine)
@@ -194,7 +202,7 @@ def reference_model(wh: Warehouse, weights: Weights | None = None, notes: list[s
     if obs.empty:
         raise UsageError("no measure family has data for the reference states", hint="run `alignwatch ingest` first")
     end = model_end()
-    key = _key("index_model_", weights.spec(), end, MODEL_VERSION, INDEX_VERSION)
+    key = _key("index_model_", weights.spec(), end, INDEX_VERSION, code_version())
 
     def compute():
         fitted = im.fit(obs, indicator_weights(obs, weights), ind.bases(obs["indicator"].unique()),
@@ -494,3 +502,29 @@ def glance_table(index_rows: pd.DataFrame, pairs: list[tuple[str, str]], weights
                         f"change_since_{yr}_lo": d - zq * sd, f"change_since_{yr}_hi": d + zq * sd})
         out.append(row)
     return pd.DataFrame(out)
+
+
+def family_influence(wh: Warehouse, states: list[str], weights: Weights | None = None,
+                     years: tuple[int, int] | None = None) -> pd.DataFrame:
+    """Leave-one-family-out: for each family and dyad-year, how far the composite moves when that family's
+    observations are removed (the model's parameters held at their reference estimates), against the half-width
+    of the composite's interval with every family in. ``within`` is True where the move is smaller: no single
+    family then decides the index."""
+    weights = weights or load_weights()
+    notes: list[str] = []
+    full, obs, fitted, _ = smooth_states(wh, states, weights, notes)
+    keep = ["a", "b", "year", "composite", "composite_lo", "composite_hi"]
+    base = full[keep]
+    parts = []
+    for fam in sorted(obs["family"].unique()):
+        rows, *_ = smooth_states(wh, states, weights, notes, obs=obs[obs["family"] != fam], fitted=fitted)
+        m = base.merge(rows[["a", "b", "year", "composite"]].rename(columns={"composite": "without"}),
+                       on=["a", "b", "year"], how="left")
+        parts.append(m.assign(family=fam))
+    out = pd.concat(parts, ignore_index=True)
+    if years is not None:
+        out = out[out["year"].between(*years)]
+    out["move"] = (out["without"] - out["composite"]).abs()
+    out["half_width"] = (out["composite_hi"] - out["composite_lo"]) / 2
+    out["within"] = out["move"] < out["half_width"]
+    return out.reset_index(drop=True)

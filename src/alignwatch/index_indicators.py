@@ -45,7 +45,7 @@ def _num(df: pd.DataFrame, col: str) -> np.ndarray:
 
 def share_se(p: np.ndarray, n: np.ndarray) -> np.ndarray:
     """Binomial standard error of a share ``p`` of ``n`` trials with the Agresti-Coull adjustment (add two
-    successes and two failures): a share of 1 from one vote has SE 0.29, not 0; NaN where ``n`` is unknown."""
+    successes and two failures): a share of 1 from one vote has SE 0.22, not 0; NaN where ``n`` is unknown."""
     n = np.where(n > 0, n, np.nan)
     pt = (np.clip(p, 0, 1) * n + 2) / (n + 4)
     return np.sqrt(pt * (1 - pt) / (n + 4))

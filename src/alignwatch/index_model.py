@@ -50,6 +50,7 @@ DOMAINS = ("political", "economic")
 MIN_OBS = 10  # an indicator without a base series needs this many reference observations to be scaled
 PHI_MAX = 0.999
 RHO_MIN, RHO_MAX = 0.01, 0.99
+SIGMA2_FLOOR = 0.02  # the transient noise is at least 2 % of an indicator's unique variance
 LOG2PI = math.log(2 * math.pi)
 
 
@@ -328,12 +329,66 @@ def _expit(x, lo, hi):
     return lo + (hi - lo) / (1 + math.exp(-x))
 
 
+def variance_components(dom: _Domain, alpha: np.ndarray, rho: float, phi: float) -> tuple[np.ndarray, np.ndarray]:
+    """Per indicator of the domain: its unique variance split into a part that persists within a dyad
+    (``tau2``: the dyad's own deviation on that indicator, such as a state's few IGO memberships or a treaty in
+    force for decades) and a transient part (``sigma2``), by one-way random-effects ANOVA of its residuals from
+    the smoothed latent over dyads (Searle, Casella & McCulloch 1992, ch. 3), net of the observations' own
+    sampling variance. NaN where fewer than three dyads carry the indicator."""
+    mu, _ = dom.smoothed(alpha, rho, phi)
+    r = dom.y - alpha[dom.code] - math.sqrt(rho) * dom.scale * mu
+    block = dom.pos // dom.grid.T
+    tau2, sig2 = np.full(len(dom.names), np.nan), np.full(len(dom.names), np.nan)
+    for j in range(len(dom.names)):
+        k = np.flatnonzero(dom.code == j)
+        g = pd.DataFrame({"r": r[k], "d": block[k], "se2": dom.se2[k]})
+        sizes = g.groupby("d")["r"].size()
+        D, N = len(sizes), len(g)
+        if D < 3 or N <= D:
+            continue
+        means = g.groupby("d")["r"].transform("mean")
+        msw = float(((g["r"] - means) ** 2).sum()) / (N - D)
+        grand = g["r"].mean()
+        msb = float((sizes * (g.groupby("d")["r"].mean() - grand) ** 2).sum()) / (D - 1)
+        n0 = (N - float((sizes ** 2).sum()) / N) / (D - 1)
+        tau2[j] = max((msb - msw) / n0, 0.0)
+        sig2[j] = max(msw - float(g["se2"].mean()), 0.0)
+    return tau2, sig2
+
+
+def _fit_domain(dom: _Domain, params: pd.DataFrame, alpha: np.ndarray, theta: np.ndarray, *, max_iter: int,
+                tol: float, progress, name: str):
+    prev, it, ll = -np.inf, 0, -np.inf
+    for it in range(1, max_iter + 1):
+        def nll(t, alpha=alpha):
+            return -dom.loglik(alpha, _expit(t[0], RHO_MIN, RHO_MAX), _expit(t[1], 0.0, PHI_MAX))
+        theta = minimize(nll, theta, method="L-BFGS-B", options={"maxiter": 100}).x
+        r, p = _expit(theta[0], RHO_MIN, RHO_MAX), _expit(theta[1], 0.0, PHI_MAX)
+        alpha = _offsets(dom, params, alpha, r, p)
+        ll = dom.loglik(alpha, r, p)
+        if progress is not None:
+            progress(name, it, ll)
+        if abs(ll - prev) < tol * (1.0 + abs(ll)):
+            return alpha, theta, ll, it, True
+        prev = ll
+    return alpha, theta, ll, it, False
+
+
 def fit(obs: pd.DataFrame, weights: dict[str, float], bases: dict[str, str | None], *, start: int, end: int,
         priors: Priors | None = None, max_iter: int = 50, tol: float = 1e-6, progress=None) -> Fitted:
-    """Estimate the model on the reference panel's observations (a, b, year, indicator, family, domain, y, se):
-    per domain, rounds of maximum likelihood for (rho, phi) and an EM update of the offsets, until the
-    log-likelihood changes by less than ``tol`` (relative) or ``max_iter`` rounds. ``weights`` per indicator;
-    ``bases`` maps a series indicator to the indicator whose scale it shares."""
+    """Estimate the model on the reference panel's observations (a, b, year, indicator, family, domain, y, se),
+    in two steps (docs/index.md):
+
+    1. the parallel-indicators model with independent errors: per domain, rounds of maximum likelihood for
+       (rho, phi) on the Kalman filter's likelihood and an EM update of the offsets, until the log-likelihood
+       changes by less than ``tol`` (relative) or ``max_iter`` rounds;
+    2. each indicator's unique variance ``(1 - rho) s^2`` split by the variance components of its residuals
+       into a dyad-persistent part ``tau2`` and a transient part ``sigma2`` (:func:`variance_components`).
+
+    A dyad's posterior (:func:`posterior`) then carries one random effect per indicator: a family that deviates
+    from the others in the same way for decades counts once for the dyad's level, while its changes count every
+    year. ``weights`` per indicator; ``bases`` maps a series to the indicator whose scale and components it
+    shares."""
     priors = priors or Priors()
     obs = obs[(obs["year"] >= start) & (obs["year"] <= end)].reset_index(drop=True)
     notes: list[str] = []
@@ -344,6 +399,7 @@ def fit(obs: pd.DataFrame, weights: dict[str, float], bases: dict[str, str | Non
         notes.append(f"{i}: {int(counts.loc[i, 'size'])} reference observations, too few to scale; not used")
     obs = obs[obs["indicator"].isin(keep)].reset_index(drop=True)
     params = _init_params(obs, weights, bases, series_offsets(obs, bases, priors))
+    params["tau2"], params["sigma2"] = np.nan, np.nan
     rho, phi, lls = {}, {}, {}
     rounds, converged = 0, True
     for d in DOMAINS:
@@ -352,56 +408,104 @@ def fit(obs: pd.DataFrame, weights: dict[str, float], bases: dict[str, str | Non
             continue
         dom = _Domain(od, params, start, end)
         alpha = params.loc[dom.names, "alpha"].to_numpy(float)
-        theta = np.array([_logit(0.3, RHO_MIN, RHO_MAX), _logit(0.9, 0.0, PHI_MAX)])
-        prev = -np.inf
-        for it in range(1, max_iter + 1):
-            def nll(t, alpha=alpha):
-                return -dom.loglik(alpha, _expit(t[0], RHO_MIN, RHO_MAX), _expit(t[1], 0.0, PHI_MAX))
-            res = minimize(nll, theta, method="L-BFGS-B", options={"maxiter": 100})
-            theta = res.x
-            r, p = _expit(theta[0], RHO_MIN, RHO_MAX), _expit(theta[1], 0.0, PHI_MAX)
-            alpha = _offsets(dom, params, alpha, r, p)
-            ll = dom.loglik(alpha, r, p)
-            if progress is not None:
-                progress(d, it, ll)
-            if abs(ll - prev) < tol * (1.0 + abs(ll)):
-                break
-            prev = ll
-        else:
-            converged = False
+        theta = np.array([_logit(0.3, RHO_MIN, RHO_MAX), _logit(0.95, 0.0, PHI_MAX)])
+        alpha, theta, ll, it, ok = _fit_domain(dom, params, alpha, theta, max_iter=max_iter, tol=tol,
+                                               progress=progress, name=d)
+        rounds, converged = max(rounds, it), converged and ok
+        if not ok:
             notes.append(f"{d}: estimation stopped after {max_iter} rounds without meeting the tolerance {tol}")
-        rounds = max(rounds, it)
+        r, p = _expit(theta[0], RHO_MIN, RHO_MAX), _expit(theta[1], 0.0, PHI_MAX)
         params.loc[dom.names, "alpha"] = alpha
+        tau2, sig2 = variance_components(dom, alpha, r, p)
+        unique = (1.0 - r) * params.loc[dom.names, "scale"].to_numpy(float) ** 2
+        share = tau2 / (tau2 + sig2)
+        fill = float(np.nanmedian(share)) if np.isfinite(share).any() else 0.5
+        pp = params.loc[dom.names]
+        for j, name in enumerate(dom.names):  # a series (or a thinly spread indicator) takes its base's split
+            base = pp["base"].iloc[j]
+            src = dom.names.index(base) if isinstance(base, str) and base in dom.names else j
+            sh = share[src] if np.isfinite(share[src]) else fill
+            params.loc[name, "tau2"] = sh * unique[j]
+            params.loc[name, "sigma2"] = max((1.0 - sh) * unique[j], SIGMA2_FLOOR * unique[j])
         rho[d], phi[d], lls[d] = r, p, ll
     r_ind = params["domain"].map(rho).astype(float)
     params["lam"] = np.sqrt(r_ind) * params["scale"]
-    params["sigma2"] = (1.0 - r_ind) * params["scale"] ** 2
     return Fitted(params.reset_index(), phi, start, end, float(sum(lls.values())), rounds, converged, notes, rho)
 
 
 # ------------------------------------------------------------------------------------------------ scoring
 
 
+class DyadLatent(MLEModel):
+    """One dyad's latent AR(1) with one static random effect per indicator (its persistent deviation on that
+    dyad): states ``[x, b_1 .. b_K]``, observations ``y_k - alpha_k = lambda_k x + b_k + e_k``. Missing
+    observations are NaN (statsmodels' filter skips them); ``obs_var`` is per year and indicator."""
+
+    def __init__(self, resid: np.ndarray, lam: np.ndarray, obs_var: np.ndarray, tau2: np.ndarray, phi: float):
+        T, K = resid.shape
+        super().__init__(resid, k_states=1 + K, k_posdef=1, initialization="known",
+                         initial_state=np.zeros(1 + K), initial_state_cov=np.diag(np.r_[1.0, tau2]))
+        self.ssm.filter_univariate = True  # the errors are independent: one observation at a time
+        design = np.zeros((K, 1 + K))
+        design[:, 0] = lam
+        design[:, 1:] = np.eye(K)
+        self["design"] = design
+        cov = np.zeros((K, K, T))
+        cov[np.arange(K), np.arange(K), :] = np.where(np.isfinite(obs_var), obs_var, 1.0).T
+        self["obs_cov"] = cov
+        self["transition"] = np.diag(np.r_[phi, np.ones(K)])
+        sel = np.zeros((1 + K, 1))
+        sel[0, 0] = 1.0
+        self["selection"] = sel
+        self["state_cov"] = np.array([[1.0 - phi * phi]])
+
+    @property
+    def param_names(self):
+        return []
+
+    @property
+    def start_params(self):
+        return np.array([])
+
+
 def posterior(fitted: Fitted, obs: pd.DataFrame, keys: list[tuple[str, str]]) -> dict:
     """Smoothed mean, variance and correlation with the previous year (``r1``) of each domain's latent for the
-    dyads ``keys`` on the model's years (flat arrays in the order of ``Grid(keys, start, end)``), and the
-    collapsed series for posterior draws. The smoothing distribution of a scalar Gauss-Markov state is itself
-    Markov, so ``var`` and ``r1`` give the whole joint posterior of a dyad's path:
-    ``corr(x_s, x_t) = r1[s+1] * ... * r1[t]``."""
+    dyads ``keys`` on the model's years (flat arrays in the order of ``Grid(keys, start, end)``), from the
+    statsmodels smoother of :class:`DyadLatent` with the fitted parameters."""
     grid = Grid(keys, fitted.start, fitted.end)
+    T = grid.T
     params = fitted.indicators.set_index("indicator")
     out: dict = {"grid": grid}
+    starts = grid.starts()
     for d in DOMAINS:
-        od = obs[(obs["domain"] == d) & obs["indicator"].isin(params.index)]
-        p = params.reindex(od["indicator"].to_numpy())
-        pos = grid.position(od)
-        z, h, _ = collapse(od["y"].to_numpy(float), od["se"].to_numpy(float) ** 2, p["alpha"].to_numpy(float),
-                           p["lam"].to_numpy(float), p["sigma2"].to_numpy(float), p["weight"].to_numpy(float),
-                           pos, grid.n)
+        mean, var, r1 = np.zeros(grid.n), np.ones(grid.n), np.full(grid.n, np.nan)
         phi = fitted.phi.get(d, 0.9)
-        s = smooth(z, h, grid.starts(), phi, autocov=True)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            r1 = s["lag1"] / np.sqrt(s["var"] * np.r_[np.nan, s["var"][:-1]])
-        r1[grid.starts()] = np.nan
-        out[d] = {"mean": s["mean"], "var": s["var"], "r1": np.clip(r1, 0.0, 1.0)}
+        # an unobserved dyad's latent is its prior: mean 0, variance 1, correlation phi
+        r1[~starts] = phi
+        od = obs[(obs["domain"] == d) & obs["indicator"].isin(params.index)]
+        pos = grid.position(od)
+        od = od[pos >= 0].assign(_pos=pos[pos >= 0])
+        for blk, g in od.groupby(od["_pos"] // T):
+            names = sorted(set(g["indicator"]))
+            p = params.loc[names]
+            w = p["weight"].to_numpy(float)
+            col = pd.Categorical(g["indicator"], categories=names).codes
+            t = g["_pos"].to_numpy() % T
+            resid = np.full((T, len(names)), np.nan)
+            ovar = np.full((T, len(names)), np.nan)
+            resid[t, col] = g["y"].to_numpy(float) - p["alpha"].to_numpy(float)[col]
+            ovar[t, col] = (p["sigma2"].to_numpy(float)[col] + g["se"].to_numpy(float) ** 2) / w[col]
+            mod = DyadLatent(resid, p["lam"].to_numpy(float), ovar, p["tau2"].to_numpy(float) / w, phi)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                res = mod.ssm.smooth(smoother_output=SMOOTHER_STATE | SMOOTHER_STATE_COV | SMOOTHER_STATE_AUTOCOV)
+            sl = slice(blk * T, (blk + 1) * T)
+            mean[sl] = res.smoothed_state[0]
+            v = res.smoothed_state_cov[0, 0]
+            var[sl] = v
+            ac = np.asarray(res.smoothed_state_autocov[0, 0], float)  # [t] = Cov(x_{t+1}, x_t)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                rr = ac[:-1] / np.sqrt(v[1:] * v[:-1])
+            r1[sl] = np.r_[np.nan, np.clip(rr, 0.0, 1.0)]
+        out[d] = {"mean": mean, "var": var, "r1": r1}
     return out

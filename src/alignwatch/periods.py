@@ -181,21 +181,16 @@ def _or(*xs):
 
 def label(pol: float, eco: float, prev_pol: float | None, prev_eco: float | None,
           d_treaties: float | None = None, divergent_share: float = 0.0) -> str:
-    """The codebook on point values (every condition decided): see :data:`CODEBOOK`; NaN inputs mean 'no
-    evidence for that condition'."""
-    p = {k: (None if v is None else v) for k, v in dict(pol=pol, eco=eco, prev_pol=prev_pol, prev_eco=prev_eco).items()}
-    dp = None if p["prev_pol"] is None or np.isnan(p["prev_pol"]) or np.isnan(pol) else pol - prev_pol
-    de = None if p["prev_eco"] is None or np.isnan(p["prev_eco"]) or np.isnan(eco) else eco - prev_eco
-    conds = {
-        "pol_ge0": not np.isnan(pol) and pol >= 0,
-        "prev_ge0": prev_pol is not None and not np.isnan(prev_pol) and prev_pol >= 0,
-        "dp_fall": dp is not None and dp <= -DELTA,
-        "dp_rise": dp is not None and dp >= DELTA,
-        "de_fall": de is not None and de <= -DELTA,
-        "treaty_rise": d_treaties is not None and not np.isnan(d_treaties) and d_treaties >= DELTA,
-        "divergent": divergent_share >= 0.5,
-    }
-    return decide(conds)[0]
+    """The codebook on point values, every condition decided (see :data:`CODEBOOK`); NaN or None inputs mean
+    'no evidence for that condition'."""
+    def num(v):
+        return np.nan if v is None else float(v)
+
+    pol, eco, prev_pol, prev_eco, d_tr = map(num, (pol, eco, prev_pol, prev_eco, d_treaties))
+    dp, de = pol - prev_pol, eco - prev_eco  # NaN where either side is missing: the comparisons are False
+    return decide({"pol_ge0": bool(pol >= 0), "prev_ge0": bool(prev_pol >= 0), "dp_fall": bool(dp <= -DELTA),
+                   "dp_rise": bool(dp >= DELTA), "de_fall": bool(de <= -DELTA), "treaty_rise": bool(d_tr >= DELTA),
+                   "divergent": divergent_share >= 0.5})[0]
 
 
 def decide(c: dict[str, bool | None]) -> tuple[str, str]:
