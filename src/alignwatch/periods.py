@@ -265,7 +265,7 @@ def _short(text: str, n: int = 60) -> str:
 
 
 def periods(index_rows: pd.DataFrame, panel: pd.DataFrame | None = None, events: pd.DataFrame | None = None,
-            *, min_size: int = 3, B: int = 100, seed: int = 0, top: int = 3, level: float | None = None,
+            *, min_size: int = 3, B: int = 25, seed: int = 0, top: int = 3, level: float | None = None,
             max_events: int = 4, weights=None, min_stability: float | None = None) -> tuple[pd.DataFrame, list[Break]]:
     """Periods of one dyad from its index rows (alignwatch.index: year, the latents' means, ``_sd`` and ``_r1``,
     composite, families, divergence), on the years given: pass the dyad's whole series (or use

@@ -78,6 +78,13 @@ def periods_cmd(
     w = idx.load_weights(weights)
     with open_warehouse(db) as wh:
         table, _ = per.dyad_periods(wh, ca, cb, w, year_range(first, last), events=build.chronology_events(wh))
+    if fmt == Format.table and len(table):  # the table shows intervals as text; csv and json keep every column
+        pct = int(w.level * 100)
+        for t in ("political", "economic", "composite"):
+            table[f"{t} ({pct}%)"] = [f"{m:+.2f} [{lo:+.2f}, {hi:+.2f}]" if m == m else "NA" for m, lo, hi in
+                                      zip(table[t], table[f"{t}_lo"], table[f"{t}_hi"])]
+        table = table[["start", "end", "label", f"political ({pct}%)", f"economic ({pct}%)", f"composite ({pct}%)",
+                       "change_interval", "break_interval", "n_families", "evidence", "events"]]
     emit(table, fmt, title=f"periods {ca}–{cb}",
          caption=f"labels from the codebook in docs/periods.md on the model's posterior ({int(w.level * 100)}% "
                  "intervals); a break stands only where the change across it exceeds its uncertainty; stability = "
