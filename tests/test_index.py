@@ -138,7 +138,7 @@ def test_weights_file_is_checked(tmp_path):
 
 def test_default_weights_load_and_cover_the_new_families():
     w = idx.load_weights()
-    assert w.replicates == 200 and w.level == 0.9 and "PRK" in w.reference
+    assert w.replicates == 25 and w.level == 0.9 and "PRK" in w.reference
     assert w.domain_of("trade") == "economic"
     for fam in ("cobelligerency", "diplomacy", "arms", "alliance_portfolio", "igo"):
         assert w.domain_of(fam) == "political"

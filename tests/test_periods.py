@@ -22,7 +22,8 @@ def _rows(levels: list[tuple[int, int, float]], sd=0.15, r1=0.7, families="unga,
             years.append(y)
             vals.append(level + rng.normal(0, wiggle))
     n = len(years)
-    return pd.DataFrame({"year": years, "political": vals, "political_sd": sd, "political_r1": [np.nan] + [r1] * (n - 1),
+    return pd.DataFrame({"year": years, "political": vals, "political_sd": sd,
+                         "political_r1": [np.nan] + [r1] * (n - 1),
                          "economic": np.nan, "economic_sd": np.nan, "economic_r1": np.nan, "composite": vals,
                          "families": families, "divergence": False})
 

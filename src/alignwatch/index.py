@@ -44,7 +44,7 @@ class Weights:
     political: dict[str, float]
     economic: dict[str, float]
     composite: dict[str, float] = field(default_factory=lambda: {"political": 0.5, "economic": 0.5})
-    replicates: int = 200  # posterior draws (simulation smoother) behind period and group uncertainty
+    replicates: int = 25  # joint posterior paths drawn to locate period breaks (alignwatch.periods)
     seed: int = 20261123
     level: float = 0.90
     threshold: float = 0.5
@@ -138,7 +138,7 @@ def load_weights(path: str | Path | None = None) -> Weights:
     return Weights(
         political=out["political"], economic=out["economic"],
         composite=out["composite"] or {"political": 0.5, "economic": 0.5},
-        replicates=_number(where, "[draws] replicates", draws.get("replicates", 200), hi=5000, integer=True),
+        replicates=_number(where, "[draws] replicates", draws.get("replicates", 25), hi=5000, integer=True),
         seed=_number(where, "[draws] seed", draws.get("seed", 20261123), integer=True),
         level=_number(where, "level", level, lo=0.5, hi=0.999),
         threshold=_number(where, "[divergence] threshold", cfg.get("divergence", {}).get("threshold", 0.5)),
@@ -321,8 +321,8 @@ def dyad_index(wh: Warehouse, states: list[str], years: tuple[int, int] | None =
     """Index per dyad-year for every pair of ``states``: posterior mean and interval of the political and the
     economic latent and of the composite, and the families observed in the year (stored a < b).
 
-    The intervals are the Kalman smoother's exact Gaussian posterior at ``weights.level``; ``replicates`` is
-    accepted for callers that pass it (it sets the posterior draws of :func:`posterior_draws`, not needed here).
+    The intervals are the Kalman smoother's exact Gaussian posterior at ``weights.level``: no draws are needed
+    (``replicates`` is accepted from callers that pass it; the periods use ``weights.replicates``).
     With ``return_panel``: (index, observations with each one's reading on the latent scale, notes).
     """
     del replicates
@@ -357,9 +357,10 @@ def readings(obs: pd.DataFrame, fitted: im.Fitted) -> pd.DataFrame:
 
 def path_covariance(rows: pd.DataFrame, target: str = "composite", weights: Weights | None = None) -> np.ndarray:
     """The joint posterior covariance of one dyad's consecutive index rows for ``target`` (a domain, or the
-    composite as the weighted sum of the independent domains): ``sd_s sd_t r1[s+1] ... r1[t]``, exact for the
-    model's Gauss-Markov smoothing distribution. Period means, the change across a break and the change since
-    a past year are linear in the path, so their intervals follow exactly from this matrix."""
+    composite as the weighted sum of the independent domains) as a Gauss-Markov chain:
+    ``sd_s sd_t r1[s+1] ... r1[t]``. Exact on the diagonal and between neighbouring years; the dyad's persistent
+    random effects add a long-range correlation that the chain leaves out. Period means, the change across a break
+    and the change since a past year are linear in the path, so their intervals follow from this matrix."""
     weights = weights or load_weights()
     parts = weights.composite_weights() if target == "composite" else {target: 1.0}
     n = len(rows)

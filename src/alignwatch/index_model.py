@@ -4,8 +4,9 @@ state over years, observed through noisy indicators (docs/index.md).
 Model, for a domain (political or economic), dyad ``d``, year ``t`` and indicator ``k`` of the domain::
 
     x[d, t]    = phi * x[d, t-1] + eta,      eta ~ N(0, 1 - phi^2),     x[d, first year] ~ N(0, 1)
-    y[k, d, t] = alpha_k + lambda_k * x[d, t] + eps,  eps ~ N(0, sigma_k^2 + se[k, d, t]^2)
-    lambda_k = sqrt(rho) * s_k,   sigma_k^2 = (1 - rho) * s_k^2
+    y[k, d, t] = alpha_k + lambda_k * x[d, t] + b[k, d] + e[k, d, t]
+    lambda_k = sqrt(rho) * s_k,  b ~ N(0, tau2_k),  e ~ N(0, sigma2_k + se[k, d, t]^2),
+    tau2_k + sigma2_k = (1 - rho) * s_k^2
 
 ``x`` is stationary with mean 0 and variance 1, so the latent is on the z scale of the reference panel: 0 is the
 typical reference dyad-year, 1 one standard deviation more aligned. ``s_k`` is the indicator's standard deviation
@@ -16,22 +17,23 @@ ideal points, alliance portfolios, events; institutional: IGOs, diplomacy, treat
 fit puts the latent on whichever indicator is smoothest (IGO co-membership, with a noise variance near zero) and
 the index would measure it. Parallel indicators keep every family's say to its weight in weights.toml.
 
-``se`` is the observation's own sampling error (index_indicators), so a share from one vote has a large variance
-and barely moves ``x``. A missing observation is simply absent (the Kalman filter skips it). ``w_k``, the family's
-weight, tempers its likelihood (composite likelihood, Varin, Reid & Firth 2011): 0.5 counts its evidence half.
+The unique variance of an indicator has a part that persists within a dyad (``b``: the DPRK's few IGO memberships,
+a treaty in force for decades) and a transient part (``e``); without ``b`` every year of a persistent deviation
+would count as new evidence. ``se`` is the observation's own sampling error (index_indicators), so a share from one
+vote has a large variance and barely moves ``x``. A missing observation is simply absent (the Kalman filter skips
+it). ``w_k``, the family's weight, tempers its likelihood (composite likelihood, Varin, Reid & Firth 2011): 0.5
+counts its evidence half.
 
-Computation. The observations of one dyad-year are collapsed into one (Jungbacker & Koopman 2015): with
-independent errors, ``sum_k w_k lambda_k^2 / v_k`` is the precision and the precision-weighted mean of
-``(y_k - alpha_k) / lambda_k`` the value of one observation that carries the same information about ``x``. The
-dyads are stacked into one series whose AR(1) restarts from N(0, 1) at each dyad's first year (time-varying
-transition), and statsmodels' state-space filter and smoother (``MLEModel``) do all filtering and smoothing. The part of the likelihood the collapse leaves out (the residuals orthogonal to ``x``) is added
-back exactly, so the likelihood is that of the full model.
-
-Estimation on the reference panel: ``rho`` and ``phi`` per domain by maximum likelihood (L-BFGS-B on the Kalman
-filter's likelihood), alternating with an EM update of the offsets from the smoothed latent (Shumway & Stoffer
-1982; Durbin & Koopman 2012, 7.3.4) until the likelihood settles. A trade series other than COW shares COW's
-scale and has its own offset with a normal prior around COW's: where series overlap, the data set the offset; where
-they do not, the prior does, and the interval widens.
+Estimation on the reference panel, in two steps (:func:`fit`): (1) the model without ``b`` (independent errors):
+``rho`` and ``phi`` per domain by maximum likelihood (L-BFGS-B on the Kalman filter's likelihood), alternating
+with an EM update of the offsets from the smoothed latent (Shumway & Stoffer 1982; Durbin & Koopman 2012, 7.3.4).
+For speed the observations of one dyad-year are collapsed into one exact univariate observation (Jungbacker &
+Koopman 2015) and the dyads stacked into one series whose AR(1) restarts at each dyad's first year, so that
+statsmodels' filter runs once over the panel; the part of the likelihood the collapse leaves out is added back
+exactly. (2) The unique variance split into ``tau2`` and ``sigma2`` by the variance components of each indicator's
+residuals (:func:`variance_components`). A dyad is then scored by statsmodels' Kalman smoother on its own model
+with the latent and one random effect per indicator (:class:`DyadLatent`). A trade series other than COW shares
+COW's scale and variance split and has its own offset (:func:`series_offsets`).
 """
 
 from __future__ import annotations

@@ -4,17 +4,20 @@ evidence decides it.
 
 Method (stated, not tuned to any narrative):
 - The series is the index's posterior (alignwatch.index): per year the mean, standard deviation and correlation
-  with the previous year of the political and economic latents, which together give the exact joint posterior of
-  the path (``index.path_covariance``). Change points are read from the smoothed latents, never from the raw
-  families, so a family entering or leaving is not a break.
+  with the previous year of the political and economic latents, from which ``index.path_covariance`` builds the
+  joint posterior of the path as a Gauss-Markov chain (exact per year and between neighbouring years; the dyad's
+  persistent random effects add a long-range correlation this leaves out, which makes changes between distant
+  years look a little less certain and long periods' means a little more certain than they are). Change points
+  are read from the smoothed latents, never from the raw families, so a family entering or leaving is not a break.
 - Candidates: ruptures PELT with a multivariate least-squares cost on the two latents, each year weighted by its
   posterior precision (a thinly informed year counts little), minimum period ``min_size`` years, BIC penalty
   ``(d + 1) log T`` for ``d`` latents (Yao 1988) in these precision units.
 - A break must exceed its uncertainty: the change of a latent's mean across it (a linear function of the path,
-  so its posterior is exact) must have a ``level`` interval that excludes 0 and a mean of at least ``DELTA``.
+  so its posterior is Gaussian) must have a ``level`` interval that excludes 0 and a mean of at least ``DELTA``.
   Breaks that fail are removed one at a time, weakest first, and the periods re-formed.
-- Location uncertainty: ``B`` joint posterior paths are drawn and re-segmented; ``break_stability`` is the share
-  of draws with a break within +/-1 year, ``break_interval`` the 5-95 % range of the nearest one.
+- Location uncertainty: ``B`` joint posterior paths (``[draws] replicates``) are drawn and re-segmented;
+  ``break_stability`` is the share of draws with a break within +/-1 year, ``break_interval`` the 5-95 % range of
+  the nearest one.
 - Labels: the codebook on each period's posterior, each condition evaluated as holding, failing or undecided
   (its ``level`` interval straddles the threshold); precedence abandonment > entanglement > deep alignment >
   alignment > dealignment, and the first condition that is undecided makes the label "insufficient evidence",
@@ -265,7 +268,7 @@ def _short(text: str, n: int = 60) -> str:
 
 
 def periods(index_rows: pd.DataFrame, panel: pd.DataFrame | None = None, events: pd.DataFrame | None = None,
-            *, min_size: int = 3, B: int = 25, seed: int = 0, top: int = 3, level: float | None = None,
+            *, min_size: int = 3, B: int | None = None, seed: int = 0, top: int = 3, level: float | None = None,
             max_events: int = 4, weights=None, min_stability: float | None = None) -> tuple[pd.DataFrame, list[Break]]:
     """Periods of one dyad from its index rows (alignwatch.index: year, the latents' means, ``_sd`` and ``_r1``,
     composite, families, divergence), on the years given: pass the dyad's whole series (or use
@@ -275,10 +278,12 @@ def periods(index_rows: pd.DataFrame, panel: pd.DataFrame | None = None, events:
     family's change; ``events`` (date, year, text) the chronology events inside each period.
     """
     del min_stability  # kept for callers of the earlier signature: a break now stands on its change's interval
-    if level is None:
+    if level is None or B is None:
         from . import index as idx
 
-        level = (weights or idx.load_weights()).level
+        w = weights or idx.load_weights()
+        level = w.level if level is None else level
+        B = w.replicates if B is None else B
     rows = index_rows.sort_values("year").reset_index(drop=True)
     rows = rows[rows["composite"].notna()].reset_index(drop=True)
     if rows.empty:

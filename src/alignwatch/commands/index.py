@@ -11,8 +11,8 @@ from ._common import DbOption, Format, FormatOption, emit, open_warehouse, state
 
 WeightsOption = Annotated[str | None, typer.Option("--weights", help="TOML file overriding the default weights.")]
 ReplicatesOption = Annotated[int | None, typer.Option(
-    "--replicates", min=0, max=5000, help="Posterior draws behind the location of period breaks (default: 200, "
-                                          "from the weights file). The index intervals are exact and need none.")]
+    "--replicates", min=0, max=5000, help="Posterior paths drawn to locate period breaks (default: 25, from the "
+                                          "weights file); the index intervals are exact and need none.")]
 
 # what the table shows; csv and json keep every column (sd, lag-one correlation, indicators)
 TABLE_COLUMNS = ("a", "b", "year", "political", "political_lo", "political_hi", "economic", "economic_lo",
