@@ -1,4 +1,5 @@
-"""The composite index: standardisation, weights, missing families widen intervals, divergence flag."""
+"""The index's measurement model: estimation on a simulated panel, missing observations, sampling error, the
+weights file, and the real-data properties the index promises (smooth composite, no single family decides it)."""
 
 from __future__ import annotations
 
@@ -7,74 +8,141 @@ import pandas as pd
 import pytest
 
 from alignwatch import index as idx
+from alignwatch import index_indicators as ind
+from alignwatch import index_model as im
 from alignwatch.errors import UsageError
 
-
-def _w(**kw) -> idx.Weights:
-    base = dict(political={"unga": 1.0, "treaties": 1.0}, economic={"trade": 1.0}, replicates=400, seed=1,
-                level=0.9, threshold=0.5)
-    base.update(kw)
-    return idx.Weights(**base)
+START, END = 1970, 2019
 
 
-def _panel(rows):
-    df = pd.DataFrame(rows, columns=["a", "b", "year", "family", "z", "z_se"])
-    return df
+def _simulate(n_dyads=40, rho=0.5, phi=0.9, seed=0, indicators=("u", "v", "w")):
+    """A panel from the model itself: AR(1) latents, parallel indicators with known offset and scale."""
+    rng = np.random.default_rng(seed)
+    T = END - START + 1
+    rows, truth = [], {}
+    for d in range(n_dyads):
+        x = np.empty(T)
+        x[0] = rng.normal()
+        for t in range(1, T):
+            x[t] = phi * x[t - 1] + rng.normal(0, np.sqrt(1 - phi ** 2))
+        key = (f"A{d:02d}", f"B{d:02d}")
+        truth[key] = x
+        for k, name in enumerate(indicators):
+            alpha, s = 0.5 + k, 0.2 * (k + 1)
+            y = alpha + np.sqrt(rho) * s * x + rng.normal(0, np.sqrt(1 - rho) * s, T)
+            for t in range(T):
+                rows.append((*key, START + t, name, name, "political", y[t], 0.0, "sim"))
+    obs = pd.DataFrame(rows, columns=["a", "b", "year", "family", "indicator", "domain", "y", "se", "source"])
+    return obs, truth
 
 
-def test_point_estimate_is_weighted_mean_of_present_families():
-    p = _panel([("CHN", "PRK", 2000, "unga", 1.0, 0.0), ("CHN", "PRK", 2000, "treaties", 3.0, 0.0),
-                ("CHN", "PRK", 2000, "trade", -1.0, 0.0)])
-    out = idx.combine(p, _w(), replicates=0)
-    r = out.iloc[0]
-    assert r.political == pytest.approx(2.0)
-    assert r.economic == pytest.approx(-1.0)
-    assert r.composite == pytest.approx(0.5)
-    assert r.n_families == 3
+def _fit(obs):
+    names = obs["indicator"].unique()
+    return im.fit(obs, {i: 1.0 for i in names}, {i: None for i in names}, start=START, end=END)
 
 
-def test_missing_family_widens_interval_instead_of_counting_as_zero():
-    full = _panel([("CHN", "PRK", 2000, "unga", 1.0, 0.1), ("CHN", "PRK", 2000, "treaties", 1.0, 0.1),
-                   ("CHN", "PRK", 2000, "trade", 1.0, 0.1)])
-    part = full[full.family != "treaties"]
-    a = idx.combine(full, _w()).iloc[0]
-    b = idx.combine(part, _w()).iloc[0]
-    assert b.political == pytest.approx(1.0)  # not pulled towards 0 by the absent family
-    assert (b.political_hi - b.political_lo) > 2 * (a.political_hi - a.political_lo)
-    assert b.political_lo < 1.0 < b.political_hi
+@pytest.fixture(scope="module")
+def simulated():
+    obs, truth = _simulate()
+    return obs, truth, _fit(obs)
 
 
-def test_missing_domain_is_na_not_zero():
-    p = _panel([("CHN", "PRK", 2000, "unga", 2.0, 0.0)])
-    r = idx.combine(p, _w(), replicates=50).iloc[0]
-    assert np.isnan(r.economic)
-    assert r.composite == pytest.approx(2.0)
+def test_estimation_recovers_reliability_and_persistence(simulated):
+    _, _, fitted = simulated
+    assert fitted.converged
+    assert fitted.rho["political"] == pytest.approx(0.5, abs=0.08)
+    assert fitted.phi["political"] == pytest.approx(0.9, abs=0.05)
+    p = fitted.indicators.set_index("indicator")
+    assert p.loc["v", "alpha"] == pytest.approx(1.5, abs=0.1)
 
 
-def test_divergence_flags_opposite_moves():
+def test_intervals_cover_the_true_latent(simulated):
+    obs, truth, fitted = simulated
+    keys = sorted(truth)[:10]
+    post = im.posterior(fitted, obs, keys)["political"]
+    x = np.concatenate([truth[k] for k in keys])
+    half = 1.645 * np.sqrt(post["var"])
+    cover = np.mean(np.abs(post["mean"] - x) <= half)
+    assert 0.8 <= cover <= 0.98
+
+
+def test_a_missing_indicator_widens_the_interval_without_moving_the_estimate(simulated):
+    obs, truth, fitted = simulated
+    key = sorted(truth)[0]
+    mine = obs[(obs["a"] == key[0]) & (obs["b"] == key[1])]
+    gap = mine[~((mine["indicator"] == "u") & mine["year"].between(1990, 1999))]
+    full = im.posterior(fitted, mine, [key])["political"]
+    part = im.posterior(fitted, gap, [key])["political"]
+    t = np.arange(1990 - START, 2000 - START)
+    assert (part["var"][t] > full["var"][t]).all()
+    # no renormalising jump: the estimate changes by much less than its own uncertainty
+    assert np.max(np.abs(part["mean"][t] - full["mean"][t])) < 1.645 * np.sqrt(full["var"][t]).max()
+    # a year with no observation at all is carried by the dynamics, not dropped
+    none = im.posterior(fitted, mine[mine["year"] != 1995], [key])["political"]
+    assert np.isfinite(none["mean"][1995 - START]) and none["var"][1995 - START] > full["var"][1995 - START]
+
+
+def test_thin_observations_cannot_move_the_index(simulated):
+    """A share from one joint vote carries its binomial error: an extreme value from n = 1 moves the latent a
+    fraction of what the same value from n = 100 does (indicator u: a share-like scale, sd 0.2)."""
+    obs, truth, fitted = simulated
+    key = sorted(truth)[1]
+    mine = obs[(obs["a"] == key[0]) & (obs["b"] == key[1])]
+    base = im.posterior(fitted, mine, [key])["political"]["mean"][2000 - START]
+    moves = {}
+    for n in (1, 100):
+        row = mine.iloc[[0]].assign(year=2000, indicator="u", family="u", y=1.0,
+                                    se=float(ind.share_se(np.array([1.0]), np.array([n]))[0]))
+        bumped = pd.concat([mine[~((mine["year"] == 2000) & (mine["indicator"] == "u"))], row])
+        moves[n] = abs(im.posterior(fitted, bumped, [key])["political"]["mean"][2000 - START] - base)
+    assert moves[1] < 0.25 * moves[100]
+
+
+def test_share_se_is_binomial_with_a_floor():
+    se = ind.share_se(np.array([1.0, 0.5, 0.5, np.nan]), np.array([1, 100, 0, 10]))
+    assert 0.2 < se[0] < 0.3  # one vote: far from certain
+    assert se[1] == pytest.approx(np.sqrt(0.5 * 0.5 / 104), rel=1e-6)
+    assert np.isnan(se[2])  # no count: no sampling error known
+
+
+def test_series_offsets_come_from_the_overlap():
     rows = []
-    for y, pol, eco in [(2015, 0.0, 0.0), (2016, 0.5, -0.5), (2017, 0.6, 0.5), (2018, 0.7, 0.6)]:
-        rows += [("CHN", "PRK", y, "unga", pol, 0.0), ("CHN", "PRK", y, "trade", eco, 0.0)]
-    out = idx.combine(_panel(rows), _w(political={"unga": 1.0}), replicates=0)
-    assert out.set_index("year")["divergence"].to_dict() == {2015: False, 2016: True, 2017: False, 2018: False}
+    for y in range(2000, 2010):
+        rows.append(("A", "B", y, "trade", "trade.dep:COW_v4", "economic", 0.5, 0.0, "s"))
+        if y >= 2005:
+            rows.append(("A", "B", y, "trade", "trade.dep:KOTRA", "economic", 0.6, 0.0, "s"))
+    obs = pd.DataFrame(rows, columns=["a", "b", "year", "family", "indicator", "domain", "y", "se", "source"])
+    delta = im.series_offsets(obs, ind.bases(obs["indicator"].unique()), im.Priors())
+    assert delta["trade.dep:KOTRA"] == pytest.approx(0.1 * 20 / 21)  # five overlaps at 4x the prior's weight
+
+
+def test_path_covariance_is_markov_in_the_lag_one_correlations():
+    rows = pd.DataFrame({"political_sd": [1.0, 2.0, 1.0], "political_r1": [np.nan, 0.5, 0.5],
+                         "economic_sd": np.nan, "economic_r1": np.nan})
+    cov = idx.path_covariance(rows, "political")
+    assert cov[0, 1] == pytest.approx(1.0) and cov[0, 2] == pytest.approx(0.25) and cov[1, 1] == 4.0
 
 
 def test_weights_file_is_checked(tmp_path):
     bad = tmp_path / "w.toml"
-    bad.write_text("[political]\nnot_a_family = 1\n")
-    with pytest.raises(UsageError, match="not_a_family"):
-        idx.load_weights(bad)
-    bad.write_text("[political]\nunga = -1\n")
-    with pytest.raises(UsageError, match="unga"):
-        idx.load_weights(bad)
+    for text, match in (("[political]\nnot_a_family = 1\n", "not_a_family"), ("[political]\nunga = -1\n", "unga"),
+                        ("[political]\nunga = 1\n[economic]\nunga = 1\n", "both domains"),
+                        ("[model]\ndynamics = 'rw'\n", "dynamics"), ("[priors]\nfoo = 1\n", "foo"),
+                        ("[draws]\nlevel = 2\n", "level")):
+        bad.write_text(text)
+        with pytest.raises(UsageError, match=match):
+            idx.load_weights(bad)
     with pytest.raises(UsageError, match="does not exist"):
         idx.load_weights(tmp_path / "none.toml")
 
 
-def test_default_weights_load():
+def test_default_weights_load_and_cover_the_new_families():
     w = idx.load_weights()
-    assert w.replicates == 200 and "PRK" in w.reference
+    assert w.replicates == 25 and w.level == 0.9 and "PRK" in w.reference
     assert w.domain_of("trade") == "economic"
+    for fam in ("cobelligerency", "diplomacy", "arms", "alliance_portfolio", "igo"):
+        assert w.domain_of(fam) == "political"
+    assert w.composite_weights() == {"political": 0.5, "economic": 0.5}
 
 
 def test_group_cohesion_counts_only_votes_all_members_cast(tiny_wh):
@@ -95,3 +163,52 @@ def test_group_cohesion_counts_only_votes_all_members_cast(tiny_wh):
     assert coh.loc[2019, "unga_cohesion"] == pytest.approx(0.5)  # record 3: RUS listed without a vote
     assert coh.loc[2019, "unga_n_votes"] == 2
     assert coh.loc[2025, "unga_cohesion"] == 1.0 and coh.loc[2025, "unga_series"] == "undl"
+
+
+# ------------------------------------------------------------------------------------------- real data
+
+
+@pytest.fixture(scope="module")
+def prk_index(real_wh):
+    return idx.dyad_index(real_wh, ["PRK", "CHN", "RUS"], return_panel=True)
+
+
+def test_index_rows_carry_intervals_and_informing_families(prk_index):
+    di, panel, _ = prk_index
+    row = di[(di.a == "CHN") & (di.b == "PRK") & (di.year == 2019)].iloc[0]
+    assert row.composite_lo < row.composite < row.composite_hi
+    assert row.political_lo < row.political < row.political_hi
+    fams = set(row.families.split(","))
+    assert {"unga", "treaties"} <= fams and row.n_families == len(fams)
+    assert set(panel["family"]) >= {"unga", "trade", "treaties"}
+
+
+def test_composite_changes_only_with_the_political_latent(prk_index):
+    """PRK-CHN 2010-2025: no year-on-year composite change above 1.0 unless political moves the same way by at
+    least half as much (the old index jumped 2.8 when the trade series came and went)."""
+    di, _, _ = prk_index
+    d = di[(di.a == "CHN") & (di.b == "PRK") & di.year.between(2010, 2025)].sort_values("year")
+    dc, dp = d["composite"].diff().iloc[1:], d["political"].diff().iloc[1:]
+    bad = (dc.abs() > 1.0) & ~((np.sign(dp) == np.sign(dc)) & (dp.abs() >= dc.abs() / 2))
+    assert not bad.any(), d[["year", "composite", "political"]]
+
+
+def test_no_single_family_decides_the_index(real_wh):
+    """Leave-one-family-out on PRK-CHN and PRK-RUS, 1991-2025: the composite moves by less than its 90 %
+    interval's half-width in at least 90 % of the family x dyad-year cases."""
+    inf = pd.concat([idx.family_influence(real_wh, p, years=(1991, 2025)) for p in (["PRK", "CHN"], ["PRK", "RUS"])])
+    share = inf["within"].mean()
+    print(f"leave-one-family-out share within the half-width: {share:.3f}")
+    assert share >= 0.9
+
+
+def test_glance_and_coverage_tables(prk_index):
+    di, panel, _ = prk_index
+    g = idx.glance_table(di, [("PRK", "CHN"), ("PRK", "RUS")])
+    assert list(g["dyad"]) == ["PRK–CHN", "PRK–RUS"]
+    for yr in idx.GLANCE_YEARS:
+        assert (g[f"change_since_{yr}_lo"] <= g[f"change_since_{yr}"]).all()
+        assert (g[f"change_since_{yr}"] <= g[f"change_since_{yr}_hi"]).all()
+    cov = idx.coverage_table(panel)
+    prk_chn_1955 = set(cov[(cov.a == "CHN") & (cov.b == "PRK") & (cov.year == 1955)]["family"])
+    assert {"treaties", "alliance_portfolio"} <= prk_chn_1955 and "unga" not in prk_chn_1955

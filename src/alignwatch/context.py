@@ -19,7 +19,7 @@ from . import index as idx
 from . import periods as per
 from .warehouse import Warehouse
 
-GLANCE_YEARS = (1992, 2017, 2019)  # the years analysts compare "now" with (docs/index.md)
+GLANCE_YEARS = idx.GLANCE_YEARS  # the years analysts compare "now" with (docs/index.md)
 
 
 @dataclass
@@ -60,45 +60,41 @@ class Context:
 
 def compute(wh: Warehouse, focus: str, partners: list[str], weights: idx.Weights | None = None,
             years: tuple[int, int] | None = None, replicates: int | None = None) -> Context:
-    """The index of the focus with each partner, and each dyad's periods explained by the chronology."""
+    """The index of the focus with each partner, and each dyad's periods explained by the chronology.
+
+    Index and periods are computed on the whole series and then cut to ``years``: a year's value and label do not
+    depend on the window asked for (the model smooths over every year, and breaks are found on the whole path)."""
     ctx = Context(wh=wh, focus=focus, partners=list(partners), weights=weights or idx.load_weights(), years=years)
     t0 = time.perf_counter()
-    di, panel, notes = idx.dyad_index(wh, ctx.states, years, ctx.weights, replicates=replicates, return_panel=True)
+    di, panel, notes = idx.dyad_index(wh, ctx.states, None, ctx.weights, replicates=replicates, return_panel=True)
     wanted = set(ctx.dyads)
-    ctx.index = di[[(a, b) in wanted for a, b in zip(di["a"], di["b"])]]
-    ctx.panel, ctx.notes = panel, notes
+    di = di[[(a, b) in wanted for a, b in zip(di["a"], di["b"])]]
+    ctx.index, ctx.panel, ctx.notes = di, panel, notes
     ctx.timings["index"] = time.perf_counter() - t0
     events = chronology.events(wh)
     for a, b in ctx.dyads:
         p = panel[(panel["a"] == a) & (panel["b"] == b)]
-        ctx.periods[(a, b)], _ = per.periods(ctx.rows(a, b), p, chronology.events_of(events, a, b),
-                                             seed=ctx.weights.seed)
+        table, _ = per.periods(ctx.rows(a, b), p, chronology.events_of(events, a, b), weights=ctx.weights,
+                               seed=ctx.weights.seed)
+        ctx.periods[(a, b)] = per.cut(table, years)
+    if years is not None:
+        ctx.index = di[di["year"].between(*years)].reset_index(drop=True)
+        ctx.panel = panel[panel["year"].between(*years)].reset_index(drop=True)
     ctx.timings["periods"] = time.perf_counter() - t0 - ctx.timings["index"]
     return ctx
 
 
 def glance(ctx: Context) -> pd.DataFrame:
-    """"Now" for each of the focus's dyads, in the user's order: the latest year by :func:`alignwatch.index.latest`
-    (the one rule, shared with the dashboard), its composite, interval, domains, the composite in the comparison
-    years, and the current period. One function, so that a new index model changes "now" in one place."""
-    rows = []
-    for (a, b), (x, y) in zip(ctx.dyads, ctx.pairs):
-        g = ctx.rows(a, b).dropna(subset=["composite"]).sort_values("year")
-        last = idx.latest(g)
-        if last is None:
-            continue
-        p = ctx.periods.get((a, b))
-        cur = p.iloc[-1] if p is not None and len(p) else None
-        ref = {yr: g.loc[g["year"] == yr, "composite"] for yr in GLANCE_YEARS}
-        rows.append({
-            "dyad": f"{x}–{y}", "latest year": int(last["year"]), "families": int(last["n_families"]),
-            "composite": last["composite"],
-            "interval": f"{last.get('composite_lo', float('nan')):.2f} … {last.get('composite_hi', float('nan')):.2f}",
-            "political": last.get("political"), "economic": last.get("economic"),
-            **{f"in {yr}": (float(v.iloc[0]) if len(v) else None) for yr, v in ref.items()},
-            "current period": f"{cur.label} since {cur.start}" if cur is not None else "",
-        })
-    return pd.DataFrame(rows)
+    """"Now" for each of the focus's dyads, in the user's order, against 1992, 2017 and 2019 on the same model
+    (:func:`alignwatch.index.glance_table`: the latest year by :func:`alignwatch.index.latest`, the one rule shared
+    with the dashboard, with intervals of each change), and the current period. One function, so that the report
+    and the dashboard cannot disagree on "now"."""
+    g = idx.glance_table(ctx.index, ctx.pairs, ctx.weights, years=GLANCE_YEARS)
+    if len(g):
+        cur = {f"{x}–{y}": ctx.periods.get(tuple(sorted((x, y)))) for x, y in ctx.pairs}
+        g["current period"] = [f"{p.iloc[-1].label} since {p.iloc[-1].start}" if p is not None and len(p) else ""
+                               for p in map(cur.get, g["dyad"])]
+    return g
 
 
 def index_with_periods(ctx: Context) -> pd.DataFrame:

@@ -1,37 +1,42 @@
-"""The composite alignment index: standardised measure families combined into a political and an economic
-sub-index and a composite, with bootstrap intervals, a divergence flag, and triad/bloc aggregates.
+"""The alignment index: a dynamic measurement model of a latent political and a latent economic alignment per
+dyad, the composite of the two, intervals, the families that informed each year, and triad/bloc aggregates.
 
-Why this shape:
-- Families speak different units (vote shares, treaty levels, visit counts), so each family's ``score`` is
-  standardised (z) against a *reference panel* — every dyad among a fixed, documented set of states — so that a
-  z of +1 means "one standard deviation more aligned than the typical reference dyad-year" in every family.
-- Missing is not zero: a family that does not cover a dyad-year gets no weight in the point estimate (weights are
-  renormalised over the families present), and in the bootstrap it is imputed with a draw of reference spread
-  around the estimate of the families present — so a dyad-year covered by fewer families has a wider interval.
-- Sampling uncertainty of each family's score comes from the family (``score_se`` column) or, for shares with a
-  count, from the binomial standard error (equivalent to resampling the votes or events), or, failing both, from
-  the family's typical year-on-year noise across the reference panel.
+Why a model and not an average: families are noisy indicators of an unobserved alignment and years differ in
+which indicators exist. A weighted mean of the indicators present jumps whenever one enters or leaves; a
+measurement model (index_model: AR(1) latent per dyad, every family and every trade series an indicator with its
+own loading, offset and noise, estimated once on the reference panel) lets a missing indicator simply be absent,
+carries each observation's sampling error, and widens the interval where evidence is thin instead of moving the
+point estimate. docs/index.md states the model, its assumptions and its estimation.
+
+``weights.toml`` (:func:`load_weights`) is the user's lever: which families enter and in which domain, how much each
+family's evidence counts (its likelihood is tempered by the weight), how the composite weighs the two domains, the
+reference states, the interval level and the model's options and priors.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
 import hashlib
 import itertools
 import tomllib
-import warnings
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from scipy.stats import norm
 
-from .errors import AlignwatchError, UsageError
+from . import index_indicators as ind
+from . import index_model as im
+from .errors import UsageError
 from .measures import families
-from .warehouse import Warehouse, cached
+from .warehouse import CACHE_PREFIX, Warehouse, cached
 
-INDEX_VERSION = 1  # bump when family_panel's output changes: part of the reference cache key
-COUNT_COLUMNS = ("n", "n_joint", "n_votes", "n_drafts", "n_events", "n_proposals")
+INDEX_VERSION = 2  # bump when the indicator panel changes: part of the reference cache key
+MODEL_VERSION = 1  # bump when the model or its estimation changes: part of the fitted model's cache key
+DOMAINS = im.DOMAINS
 
 
 @dataclass
@@ -39,12 +44,16 @@ class Weights:
     political: dict[str, float]
     economic: dict[str, float]
     composite: dict[str, float] = field(default_factory=lambda: {"political": 0.5, "economic": 0.5})
-    replicates: int = 200
+    replicates: int = 25  # joint posterior paths drawn to locate period breaks (alignwatch.periods)
     seed: int = 20261123
     level: float = 0.90
     threshold: float = 0.5
     reference: list[str] = field(default_factory=list)
     path: str = "default"
+    start: int = 1946
+    max_iter: int = 300
+    tol: float = 1e-6
+    priors: im.Priors = field(default_factory=im.Priors)
 
     def domain_of(self, family: str) -> str | None:
         if self.political.get(family, 0) > 0:
@@ -55,6 +64,29 @@ class Weights:
 
     def weight(self, family: str) -> float:
         return self.political.get(family, 0.0) or self.economic.get(family, 0.0)
+
+    def composite_weights(self) -> dict[str, float]:
+        """Domain weights of the composite over the domains that have a family, summing to 1."""
+        w = {d: self.composite.get(d, 0.0) for d in DOMAINS
+             if self.composite.get(d, 0.0) > 0 and any(v > 0 for v in getattr(self, d).values())}
+        total = sum(w.values())
+        return {d: v / total for d, v in w.items()} if total > 0 else {}
+
+    def spec(self) -> str:
+        """Everything the fitted model depends on (its cache key)."""
+        return repr((sorted(self.political.items()), sorted(self.economic.items()), sorted(set(self.reference)),
+                     self.start, self.max_iter, self.tol, sorted(self.priors.series_offset_sd.items())))
+
+
+def _number(where: str, key: str, v, *, lo: float = 0.0, hi: float | None = None, integer: bool = False):
+    ok = isinstance(v, (int, float)) and not isinstance(v, bool) and v >= lo and (hi is None or v <= hi)
+    if integer:
+        ok = ok and float(v).is_integer()
+    if not ok:
+        want = "an integer" if integer else "a number"
+        rng = f" >= {lo}" + (f" and <= {hi}" if hi is not None else "")
+        raise UsageError(f"{where}: {key} = {v!r}: expected {want}{rng}")
+    return int(v) if integer else float(v)
 
 
 def load_weights(path: str | Path | None = None) -> Weights:
@@ -81,202 +113,268 @@ def load_weights(path: str | Path | None = None) -> Weights:
                                  hint=f"known: {', '.join(sorted(known))}")
             if section == "composite" and k not in ("political", "economic"):
                 raise UsageError(f"{where}: [composite] {k}: expected 'political' or 'economic'")
-            if not isinstance(v, (int, float)) or v < 0:
-                raise UsageError(f"{where}: [{section}] {k} = {v!r}: expected a number >= 0")
+            _number(where, f"[{section}] {k}", v)
         out[section] = {k: float(v) for k, v in vals.items()}
-    both = set(out["political"]) & set(out["economic"])
+    both = {k for k, v in out["political"].items() if v > 0} & {k for k, v in out["economic"].items() if v > 0}
     if both:
         raise UsageError(f"{where}: {', '.join(sorted(both))} weighted in both domains; choose one")
-    boot = cfg.get("bootstrap", {})
+    draws = cfg.get("draws", cfg.get("bootstrap", {}))  # [bootstrap]: the name before the model
+    model = cfg.get("model", {})
+    pri = cfg.get("priors", {})
+    dyn = model.get("dynamics", "ar1")
+    if dyn != "ar1":
+        raise UsageError(f"{where}: [model] dynamics = {dyn!r}: only 'ar1' is implemented")
+    offs = pri.get("series_offset_sd", {})
+    if not isinstance(offs, dict):
+        raise UsageError(f"{where}: [priors] series_offset_sd: expected a table such as {{ \"trade.dep\" = 0.1 }}")
+    unknown = set(pri) - {"series_offset_sd"}
+    if unknown:
+        raise UsageError(f"{where}: [priors] {', '.join(sorted(unknown))}: unknown key", hint="known: series_offset_sd")
+    priors = im.Priors(
+        series_offset_sd={**im.Priors().series_offset_sd,
+                          **{k: _number(where, f"[priors.series_offset_sd] {k}", v, lo=1e-9) for k, v in offs.items()}},
+    )
+    level = draws.get("level", model.get("level", 0.90))
     return Weights(
         political=out["political"], economic=out["economic"],
         composite=out["composite"] or {"political": 0.5, "economic": 0.5},
-        replicates=int(boot.get("replicates", 200)), seed=int(boot.get("seed", 20261123)),
-        level=float(boot.get("level", 0.90)), threshold=float(cfg.get("divergence", {}).get("threshold", 0.5)),
+        replicates=_number(where, "[draws] replicates", draws.get("replicates", 25), hi=5000, integer=True),
+        seed=_number(where, "[draws] seed", draws.get("seed", 20261123), integer=True),
+        level=_number(where, "level", level, lo=0.5, hi=0.999),
+        threshold=_number(where, "[divergence] threshold", cfg.get("divergence", {}).get("threshold", 0.5)),
         reference=list(cfg.get("reference", {}).get("states", [])), path=where,
+        start=_number(where, "[model] start", model.get("start", 1946), lo=1816, hi=2100, integer=True),
+        max_iter=_number(where, "[model] max_iter", model.get("max_iter", 300), lo=1, integer=True),
+        tol=_number(where, "[model] tol", model.get("tol", 1e-6), lo=1e-12), priors=priors,
     )
 
 
-# ------------------------------------------------------------------------------------------ family panels
+# ------------------------------------------------------------------------------------- the reference model
 
 
-def _score_se(df: pd.DataFrame) -> pd.Series:
-    """A family's standard error per row: its own, or binomial from a count for shares, else NA (filled later)."""
-    if "score_se" in df.columns:
-        return pd.to_numeric(df["score_se"], errors="coerce")
-    s = pd.to_numeric(df["score"], errors="coerce")
-    for c in COUNT_COLUMNS:
-        if c in df.columns and s.dropna().between(0, 1).all():
-            n = pd.to_numeric(df[c], errors="coerce")
-            p = s.clip(0, 1)
-            # Agresti-style floor so that p = 0 or 1 still carries uncertainty from a finite n
-            return np.sqrt((p * (1 - p) + 0.25 / n.clip(lower=1)) / n.clip(lower=1))
-    return pd.Series(np.nan, index=df.index)
+def model_end() -> int:
+    """The model's last year: this calendar year (an observation dated later is not read)."""
+    return dt.date.today().year
 
 
-def family_panel(wh: Warehouse, states: list[str], years: tuple[int, int] | None, weights: Weights,
-                 notes: list[str] | None = None) -> pd.DataFrame:
-    """Long table (a, b, year, family, domain, score, se, source) of every weighted family for the states."""
-    frames = []
-    for name, fam in families().items():
-        domain = weights.domain_of(name)
-        if domain is None:
-            continue
-        try:
-            df = fam.dyad_years(wh, states, years)
-        except AlignwatchError as e:  # a family whose tables are absent is reported, not fatal
-            if notes is not None:
-                notes.append(f"{name}: skipped ({e})")
-            continue
-        if df.empty or "score" not in df.columns:
-            continue
-        df = df[df["a"].isin(states) & df["b"].isin(states)]
-        part = pd.DataFrame({
-            "a": df["a"].astype(str).to_numpy(), "b": df["b"].astype(str).to_numpy(),
-            "year": pd.to_numeric(df["year"]).astype(int).to_numpy(),
-            "score": pd.to_numeric(df["score"], errors="coerce").astype(float).to_numpy(),
-            "se": _score_se(df).astype(float).to_numpy(),
-            "source": df["source"].astype(str).to_numpy() if "source" in df.columns else name,
-        })
-        part["family"], part["domain"] = name, domain
-        frames.append(part.dropna(subset=["score"]))
-    if not frames:
-        return pd.DataFrame(columns=["a", "b", "year", "score", "se", "source", "family", "domain"])
-    out = pd.concat(frames, ignore_index=True)
-    return out.groupby(["a", "b", "year", "family"], as_index=False).agg(
-        score=("score", "mean"), se=("se", "mean"), source=("source", "first"), domain=("domain", "first"))
+def _key(prefix: str, *parts) -> str:
+    return prefix + hashlib.sha256(repr(parts).encode()).hexdigest()[:16]
 
 
-def reference_panel(wh: Warehouse, ref_states: list[str], weights: Weights, notes: list[str]) -> pd.DataFrame:
-    """The family panel of the reference states, cached in the warehouse: every report and dashboard view with
-    the default reference shares it, and it is the costly part of an index. Cached only when every weighted family
-    answered (a skipped family's note must reach the reader)."""
-    spec = repr((ref_states, sorted(weights.political.items()), sorted(weights.economic.items()), INDEX_VERSION))
-    key = "index_ref_" + hashlib.sha256(spec.encode()).hexdigest()[:16]
-    return cached(wh, key, lambda: family_panel(wh, ref_states, None, weights, notes), keep=lambda df: not notes)
+@functools.cache
+def code_version() -> str:
+    """A fingerprint of the model's and the indicators' code: a cached fit is never read by other code."""
+    text = "".join(Path(m.__file__).read_text("utf-8") for m in (im, ind))
+    return f"{MODEL_VERSION}.{hashlib.sha256(text.encode()).hexdigest()[:12]}"
 
 
-def reference_stats(ref: pd.DataFrame) -> pd.DataFrame:
-    """Per family: mean and sd of the score over the reference panel, and a noise floor for missing SEs."""
-    def noise(g: pd.DataFrame) -> float:
-        d = g.sort_values("year").groupby(["a", "b"])["score"].diff().dropna()
-        return float(d.std() / np.sqrt(2)) if len(d) > 2 else float(g["score"].std() or 0.0)
-
-    rows = []
-    for fam, g in ref.groupby("family"):
-        sd = float(g["score"].std())
-        rows.append({"family": fam, "mean": float(g["score"].mean()), "sd": sd if sd > 0 else 1.0,
-                     "noise": noise(g), "n_ref": len(g)})
-    return pd.DataFrame(rows).set_index("family")
+def reference_states(weights: Weights) -> list[str]:
+    return sorted(set(weights.reference))
 
 
-# ---------------------------------------------------------------------------------------------- the index
+def reference_observations(wh: Warehouse, weights: Weights, notes: list[str] | None = None) -> pd.DataFrame:
+    """The indicator panel of every dyad among the reference states, cached per ingest: the model is estimated
+    on it, and every index of reference states reads its rows. Cached only when every family answered."""
+    notes = [] if notes is None else notes
+    ref = reference_states(weights)
+    if len(ref) < 2:
+        raise UsageError(f"{weights.path}: [reference] states needs at least two states")
+    fams = sorted(f for f in {**weights.political, **weights.economic} if weights.domain_of(f))
+    key = _key("index_obs_", ref, fams, [weights.domain_of(f) for f in fams], INDEX_VERSION, code_version())
+    mine: list[str] = []
+    df = cached(wh, key, lambda: ind.indicator_panel(wh, ref, weights, mine), keep=lambda d: not mine)
+    if not mine and wh.cache == "warehouse" and not wh.has(CACHE_PREFIX + key):
+        # the families' own caches were written while this was computed, which changes the file, and
+        # ``cached`` then declines to write (it cannot tell that change from an ingest): write it now
+        df = cached(wh, key, lambda: df)
+    notes.extend(mine)
+    return df
 
 
-def dyad_index(wh: Warehouse, states: list[str], years: tuple[int, int] | None = None,
-               weights: Weights | None = None, *, replicates: int | None = None,
-               return_panel: bool = False):
-    """Index per dyad-year for every pair of ``states``: political, economic and composite with intervals.
+def indicator_weights(obs: pd.DataFrame, weights: Weights) -> dict[str, float]:
+    fam = obs.drop_duplicates("indicator").set_index("indicator")["family"]
+    return {i: weights.weight(f) for i, f in fam.items()}
 
-    Returns a DataFrame (and, with ``return_panel``, the standardised family panel and notes as well).
-    """
+
+def reference_model(wh: Warehouse, weights: Weights | None = None, notes: list[str] | None = None,
+                    progress=None) -> im.Fitted:
+    """The model estimated on the reference panel (EM, index_model.fit), cached per ingest with a key of the
+    model version, the weights file's content and the reference states."""
     weights = weights or load_weights()
+    notes = [] if notes is None else notes
+    obs = reference_observations(wh, weights, notes)
+    if obs.empty:
+        raise UsageError("no measure family has data for the reference states", hint="run `alignwatch ingest` first")
+    end = model_end()
+    key = _key("index_model_", weights.spec(), end, INDEX_VERSION, code_version())
+
+    def compute():
+        fitted = im.fit(obs, indicator_weights(obs, weights), ind.bases(obs["indicator"].unique()),
+                        start=weights.start, end=end, priors=weights.priors, max_iter=weights.max_iter,
+                        tol=weights.tol, progress=progress)
+        return fitted.to_frame()
+
+    fitted = im.Fitted.from_frame(cached(wh, key, compute))
+    notes.extend(n for n in fitted.notes if n not in notes)
+    return fitted
+
+
+def observations(wh: Warehouse, states: list[str], weights: Weights, notes: list[str]) -> pd.DataFrame:
+    """Indicator rows of every dyad among ``states``: from the cached reference panel when all are reference
+    states, else read for these states only (the model's parameters stay those of the reference panel)."""
     states = sorted(set(states))
-    if len(states) < 2:
-        raise UsageError("the index needs at least two states")
-    notes: list[str] = []
-    ref_states = sorted(set(weights.reference) | set(states))
-    ref = reference_panel(wh, ref_states, weights, notes)
-    if ref.empty:
-        raise UsageError("no measure family has data for these states", hint="run `alignwatch ingest` first")
-    stats = reference_stats(ref)
-    panel = ref[ref["a"].isin(states) & ref["b"].isin(states)].copy()
-    if years is not None:
-        panel = panel[panel["year"].between(*years)]
-    panel = panel.join(stats, on="family")
-    panel["z"] = (panel["score"] - panel["mean"]) / panel["sd"]
-    panel["z_se"] = panel["se"].fillna(panel["noise"]) / panel["sd"]
-    out = combine(panel, weights, replicates=replicates)
-    if return_panel:
-        return out, panel, notes
-    return out
+    ref = set(reference_states(weights))
+    if set(states) <= ref:
+        obs = reference_observations(wh, weights, notes)
+    else:
+        obs = ind.indicator_panel(wh, states, weights, notes)
+    return obs[obs["a"].isin(states) & obs["b"].isin(states)].reset_index(drop=True)
 
 
-def combine(panel: pd.DataFrame, weights: Weights, *, replicates: int | None = None) -> pd.DataFrame:
-    """Weighted sub-indices and composite with bootstrap intervals from a standardised long panel (z, z_se)."""
-    with warnings.catch_warnings():  # all-NaN rows (no family covers a dyad-year) are expected and give NA
-        warnings.simplefilter("ignore", RuntimeWarning)
-        return _combine(panel, weights, replicates)
+def _families_by_year(obs: pd.DataFrame, col: str = "family") -> pd.DataFrame:
+    if obs.empty:
+        return pd.DataFrame(columns=["a", "b", "year", "families"])
+    g = obs.groupby(["a", "b", "year"])[col].agg(lambda s: ",".join(sorted(set(s))))
+    return g.rename("families" if col == "family" else "indicators").reset_index()
 
 
-def _combine(panel: pd.DataFrame, weights: Weights, replicates: int | None) -> pd.DataFrame:
-    R = weights.replicates if replicates is None else replicates
-    rng = np.random.default_rng(weights.seed)
-    # every weighted family is a column, so one that covers no row here is imputed (wider interval), not dropped
-    fams = sorted({f for f, w in {**weights.political, **weights.economic}.items() if w > 0}
-                  | set(panel["family"].unique()))
-    Z = panel.pivot_table(index=["a", "b", "year"], columns="family", values="z")
-    SE = panel.pivot_table(index=["a", "b", "year"], columns="family", values="z_se").reindex_like(Z)
-    Z, SE = Z.reindex(columns=fams), SE.reindex(columns=fams)
-    z, se = Z.to_numpy(float), np.nan_to_num(SE.to_numpy(float), nan=0.0)
-    present = ~np.isnan(z)
-    out = Z.index.to_frame(index=False)
-    alpha = (1 - weights.level) / 2
-    domain_point, domain_draws = {}, {}
-    for domain in ("political", "economic"):
-        w = np.array([getattr(weights, domain).get(f, 0.0) for f in fams])
-        if not (w > 0).any():
-            continue
-        wm = np.where(present, w, 0.0)
-        wsum = wm.sum(axis=1)
-        point = np.where(wsum > 0, np.nansum(np.nan_to_num(z) * wm, axis=1) / np.where(wsum > 0, wsum, 1), np.nan)
-        # bootstrap: present families jitter by their SE; missing ones are imputed around the point with sd 1
-        eps = rng.standard_normal((R,) + z.shape)
-        eta = rng.standard_normal((R,) + z.shape)
-        draws_f = np.where(present, np.nan_to_num(z) + se * eps, point[None, :, None] + eta)
-        wall = np.where(w > 0, w, 0.0)
-        draws = (draws_f * wall).sum(axis=2) / wall.sum()
-        draws[:, np.isnan(point)] = np.nan
-        domain_point[domain], domain_draws[domain] = point, draws
-        out[domain] = point
-        with np.errstate(all="ignore"):
-            out[f"{domain}_lo"] = np.nanquantile(draws, alpha, axis=0) if R else np.nan
-            out[f"{domain}_hi"] = np.nanquantile(draws, 1 - alpha, axis=0) if R else np.nan
-        out[f"{domain}_families"] = present[:, w > 0].sum(axis=1)
-    # composite: domains weighted; a missing domain is imputed like a missing family (widens, not zero)
-    cw = {d: weights.composite.get(d, 0.0) for d in domain_point}
-    P = np.column_stack([domain_point[d] for d in cw]) if cw else np.empty((len(out), 0))
-    wv = np.array(list(cw.values()))
-    pres = ~np.isnan(P)
-    wm = np.where(pres, wv, 0.0)
-    ws = wm.sum(axis=1)
-    comp = np.where(ws > 0, (np.nan_to_num(P) * wm).sum(axis=1) / np.where(ws > 0, ws, 1), np.nan)
-    out["composite"] = comp
-    if cw and R:
-        D = np.stack([domain_draws[d] for d in cw], axis=2)
-        eta = rng.standard_normal(D.shape)
-        D = np.where(np.isnan(D), comp[None, :, None] + eta, D)
-        cd = (D * wv).sum(axis=2) / wv.sum()
-        cd[:, np.isnan(comp)] = np.nan
-        with np.errstate(all="ignore"):
-            out["composite_lo"] = np.nanquantile(cd, alpha, axis=0)
-            out["composite_hi"] = np.nanquantile(cd, 1 - alpha, axis=0)
-    out["n_families"] = present.sum(axis=1)
-    out["families"] = [",".join(f for f, p in zip(fams, row) if p) for row in present]
-    out = out.sort_values(["a", "b", "year"]).reset_index(drop=True)
-    return _divergence(out, weights.threshold)
+def smooth_states(wh: Warehouse, states: list[str], weights: Weights, notes: list[str] | None = None,
+                  *, obs: pd.DataFrame | None = None, fitted: im.Fitted | None = None):
+    """Posterior of every dyad among ``states`` on the model's full span (years never cut here: a smoother's
+    value for a year depends on the years around it, so the window asked for must not change it).
+
+    Returns (rows, obs, fitted, post): rows per dyad-year from the dyad's first to its last observed year."""
+    notes = [] if notes is None else notes
+    fitted = fitted or reference_model(wh, weights, notes)
+    if obs is None:
+        obs = observations(wh, states, weights, notes)
+    obs = obs[(obs["year"] >= fitted.start) & (obs["year"] <= fitted.end)].reset_index(drop=True)
+    known = set(fitted.indicators["indicator"])
+    unknown = sorted(set(obs["indicator"]) - known)
+    if unknown:
+        notes.append(f"not in the reference model (no parameters), not used: {', '.join(unknown)}")
+        obs = obs[obs["indicator"].isin(known)].reset_index(drop=True)
+    keys = all_pairs(states)
+    post = im.posterior(fitted, obs, keys)
+    rows = _rows(post, obs, weights)
+    return rows, obs, fitted, post
+
+
+def _rows(post: dict, obs: pd.DataFrame, weights: Weights) -> pd.DataFrame:
+    grid: im.Grid = post["grid"]
+    T = grid.T
+    out = pd.DataFrame({"a": np.repeat([k[0] for k in grid.keys], T), "b": np.repeat([k[1] for k in grid.keys], T),
+                        "year": np.tile(np.arange(grid.start, grid.end + 1), len(grid.keys))})
+    zq = norm.ppf(0.5 + weights.level / 2)
+    cw = weights.composite_weights()
+    comp_mean = np.zeros(len(out))
+    comp_var = np.zeros(len(out))
+    for d in DOMAINS:
+        m, v = post[d]["mean"], post[d]["var"]
+        sd = np.sqrt(np.clip(v, 0, None))
+        out[d], out[f"{d}_lo"], out[f"{d}_hi"], out[f"{d}_sd"] = m, m - zq * sd, m + zq * sd, sd
+        out[f"{d}_r1"] = post[d]["r1"]
+        if d in cw:
+            comp_mean += cw[d] * m
+            comp_var += cw[d] ** 2 * v
+    out["composite"] = comp_mean if cw else np.nan
+    csd = np.sqrt(comp_var)
+    out["composite_lo"], out["composite_hi"], out["composite_sd"] = comp_mean - zq * csd, comp_mean + zq * csd, csd
+    for d in DOMAINS:
+        n = obs[obs["domain"] == d].groupby(["a", "b", "year"])["family"].nunique().rename(f"{d}_families")
+        out = out.merge(n.reset_index(), on=["a", "b", "year"], how="left")
+        out[f"{d}_families"] = out[f"{d}_families"].fillna(0).astype(int)
+    out["n_families"] = out["political_families"] + out["economic_families"]
+    out = out.merge(_families_by_year(obs), on=["a", "b", "year"], how="left")
+    out = out.merge(_families_by_year(obs, "indicator"), on=["a", "b", "year"], how="left")
+    out["families"] = out["families"].fillna("")
+    out["indicators"] = out["indicators"].fillna("")
+    # a dyad's rows run from its first to its last observed year: no extrapolation beyond its evidence
+    seen = out["n_families"] > 0
+    g = out.assign(_y=out["year"].where(seen)).groupby(["a", "b"])["_y"]
+    first, last = g.transform("min"), g.transform("max")
+    out = out[(out["year"] >= first) & (out["year"] <= last)]
+    for d in DOMAINS:  # a domain with no family at all in the weights is NA, not the prior
+        if not any(v > 0 for v in getattr(weights, d).values()):
+            out[[d, f"{d}_lo", f"{d}_hi", f"{d}_sd", f"{d}_r1"]] = np.nan
+    return _divergence(out.reset_index(drop=True), weights.threshold)
 
 
 def _divergence(df: pd.DataFrame, threshold: float) -> pd.DataFrame:
-    """Flag years where the political and economic sub-indices move apart ("deep alignment" pattern)."""
-    if "political" not in df or "economic" not in df:
-        df["gap"], df["divergence"] = np.nan, False
-        return df
+    """Flag years where the political and economic latents move apart (the "deep alignment" pattern)."""
     df["gap"] = df["political"] - df["economic"]
     g = df.groupby(["a", "b"], sort=False)
     dpol, decon = g["political"].diff(), g["economic"].diff()
     df["divergence"] = ((np.sign(dpol) != np.sign(decon)) & ((dpol - decon).abs() > threshold)).fillna(False)
     return df
+
+
+COLUMNS = ["a", "b", "year", "political", "political_lo", "political_hi", "political_families", "economic",
+           "economic_lo", "economic_hi", "economic_families", "composite", "composite_lo", "composite_hi",
+           "n_families", "families", "gap", "divergence", "political_sd", "economic_sd", "composite_sd",
+           "political_r1", "economic_r1", "indicators"]
+
+
+def dyad_index(wh: Warehouse, states: list[str], years: tuple[int, int] | None = None,
+               weights: Weights | None = None, *, replicates: int | None = None,
+               return_panel: bool = False):
+    """Index per dyad-year for every pair of ``states``: posterior mean and interval of the political and the
+    economic latent and of the composite, and the families observed in the year (stored a < b).
+
+    The intervals are the Kalman smoother's exact Gaussian posterior at ``weights.level``: no draws are needed
+    (``replicates`` is accepted from callers that pass it; the periods use ``weights.replicates``).
+    With ``return_panel``: (index, observations with each one's reading on the latent scale, notes).
+    """
+    del replicates
+    weights = weights or load_weights()
+    states = sorted(set(states))
+    if len(states) < 2:
+        raise UsageError("the index needs at least two states")
+    notes: list[str] = []
+    rows, obs, fitted, _ = smooth_states(wh, states, weights, notes)
+    if years is not None:
+        rows = rows[rows["year"].between(*years)]
+    out = rows[COLUMNS].sort_values(["a", "b", "year"]).reset_index(drop=True)
+    if return_panel:
+        panel = readings(obs, fitted)
+        if years is not None:
+            panel = panel[panel["year"].between(*years)].reset_index(drop=True)
+        return out, panel, notes
+    return out
+
+
+def readings(obs: pd.DataFrame, fitted: im.Fitted) -> pd.DataFrame:
+    """Each observation read on its latent's scale: ``z = (y - alpha) / lambda`` with ``z_se`` from its noise
+    (what that indicator alone says about the latent; the periods' evidence and the figures show it)."""
+    p = fitted.indicators.set_index("indicator")
+    q = p.reindex(obs["indicator"].to_numpy())
+    lam = q["lam"].to_numpy(float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        z = np.where(lam > 0, (obs["y"].to_numpy(float) - q["alpha"].to_numpy(float)) / lam, np.nan)
+        zse = np.where(lam > 0, np.sqrt(q["sigma2"].to_numpy(float) + obs["se"].to_numpy(float) ** 2) / lam, np.nan)
+    return obs.assign(z=z, z_se=zse)
+
+
+def path_covariance(rows: pd.DataFrame, target: str = "composite", weights: Weights | None = None) -> np.ndarray:
+    """The joint posterior covariance of one dyad's consecutive index rows for ``target`` (a domain, or the
+    composite as the weighted sum of the independent domains) as a Gauss-Markov chain:
+    ``sd_s sd_t r1[s+1] ... r1[t]``. Exact on the diagonal and between neighbouring years; the dyad's persistent
+    random effects add a long-range correlation that the chain leaves out. Period means, the change across a break
+    and the change since a past year are linear in the path, so their intervals follow from this matrix."""
+    weights = weights or load_weights()
+    parts = weights.composite_weights() if target == "composite" else {target: 1.0}
+    n = len(rows)
+    cov = np.zeros((n, n))
+    for d, w in parts.items():
+        sd = rows[f"{d}_sd"].to_numpy(float)
+        if not np.isfinite(sd).any():
+            continue
+        r1 = rows[f"{d}_r1"].to_numpy(float).copy()
+        r1[0] = 1.0
+        logr = np.cumsum(np.log(np.clip(np.nan_to_num(r1, nan=0.0), 1e-300, 1.0)))
+        corr = np.exp(-np.abs(logr[:, None] - logr[None, :]))
+        cov += w * w * np.outer(sd, sd) * corr
+    return cov
 
 
 # ------------------------------------------------------------------------------------------ triads and blocs
@@ -342,14 +440,96 @@ NOW_MIN_FAMILIES = 3
 
 def latest(rows: pd.DataFrame, min_families: int = NOW_MIN_FAMILIES) -> pd.Series | None:
     """The one rule for "now" (report glance, dashboard, docs/index.md): a dyad's latest year with a composite
-    that at least ``min_families`` measure families cover, not after this calendar year; where no year has that
+    that at least ``min_families`` measure families inform, not after this calendar year; where no year has that
     many, its latest year with a composite. A year resting on one or two families (a treaty in force, nothing else
     reported yet) would read as the whole relationship."""
-    import datetime as dt
-
     g = rows.dropna(subset=["composite"])
     g = g[g["year"] <= dt.date.today().year].sort_values("year")
     if g.empty:
         return None
     rich = g[g["n_families"] >= min_families]
     return (rich if len(rich) else g).iloc[-1]
+
+
+# ------------------------------------------------------------------------------------------------ evidence
+
+GLANCE_YEARS = (1992, 2017, 2019)  # normalisation with Seoul (1992), the sanctions year (2017), the summits (2019)
+
+
+def coverage_table(panel: pd.DataFrame) -> pd.DataFrame:
+    """Which families inform each dyad-year (the coverage strip under the index figure): one row per dyad, year
+    and family observed, with its domain, indicators and mean reading on the latent scale. ``panel`` is the
+    observation table :func:`dyad_index` returns with ``return_panel=True``."""
+    if panel is None or panel.empty:
+        return pd.DataFrame(columns=["a", "b", "year", "family", "domain", "indicators", "n_indicators", "z"])
+    z = panel["z"] if "z" in panel else pd.Series(np.nan, index=panel.index)
+    g = panel.assign(z=z).groupby(["a", "b", "year", "family"], as_index=False).agg(
+        domain=("domain", "first"), indicators=("indicator", lambda s: ",".join(sorted(set(s)))),
+        n_indicators=("indicator", "nunique"), z=("z", "mean"))
+    return g.sort_values(["a", "b", "domain", "family", "year"], ascending=[True, True, False, True, True]) \
+        .reset_index(drop=True)
+
+
+def glance_table(index_rows: pd.DataFrame, pairs: list[tuple[str, str]], weights: Weights | None = None, *,
+                 years: tuple[int, ...] = GLANCE_YEARS) -> pd.DataFrame:
+    """"Now" (:func:`latest`) against fixed past years on the same model, per dyad in the order given: the
+    composite and its interval in each, and the change since each year with its interval (exact, from the joint
+    posterior of the path: :func:`path_covariance`). ``index_rows`` are :func:`dyad_index` rows (a < b) that
+    include the years compared."""
+    weights = weights or load_weights()
+    zq = norm.ppf(0.5 + weights.level / 2)
+    out = []
+    for x, y in pairs:
+        a, b = sorted((x, y))
+        g = index_rows[(index_rows["a"] == a) & (index_rows["b"] == b)].sort_values("year").reset_index(drop=True)
+        now = latest(g)
+        if now is None:
+            continue
+        row = {"dyad": f"{x}–{y}", "year": int(now["year"]), "families": int(now["n_families"]),
+               "composite": now["composite"], "composite_lo": now["composite_lo"],
+               "composite_hi": now["composite_hi"], "political": now["political"],
+               "political_lo": now["political_lo"], "political_hi": now["political_hi"],
+               "economic": now["economic"], "economic_lo": now["economic_lo"], "economic_hi": now["economic_hi"]}
+        cov = path_covariance(g, "composite", weights) if {"political_r1", "political_sd"} <= set(g.columns) else None
+        i_now = int(np.flatnonzero(g["year"].to_numpy() == now["year"])[0])
+        for yr in years:
+            hit = np.flatnonzero(g["year"].to_numpy() == yr)
+            if not len(hit):
+                row.update({f"composite_{yr}": np.nan, f"change_since_{yr}": np.nan,
+                            f"change_since_{yr}_lo": np.nan, f"change_since_{yr}_hi": np.nan})
+                continue
+            j = int(hit[0])
+            d = float(g.loc[i_now, "composite"] - g.loc[j, "composite"])
+            sd = float(np.sqrt(max(cov[i_now, i_now] + cov[j, j] - 2 * cov[i_now, j], 0.0))) if cov is not None \
+                else float("nan")
+            row.update({f"composite_{yr}": g.loc[j, "composite"], f"composite_{yr}_lo": g.loc[j, "composite_lo"],
+                        f"composite_{yr}_hi": g.loc[j, "composite_hi"], f"change_since_{yr}": d,
+                        f"change_since_{yr}_lo": d - zq * sd, f"change_since_{yr}_hi": d + zq * sd})
+        out.append(row)
+    return pd.DataFrame(out)
+
+
+def family_influence(wh: Warehouse, states: list[str], weights: Weights | None = None,
+                     years: tuple[int, int] | None = None) -> pd.DataFrame:
+    """Leave-one-family-out: for each family and dyad-year, how far the composite moves when that family's
+    observations are removed (the model's parameters held at their reference estimates), against the half-width
+    of the composite's interval with every family in. ``within`` is True where the move is smaller: no single
+    family then decides the index."""
+    weights = weights or load_weights()
+    notes: list[str] = []
+    full, obs, fitted, _ = smooth_states(wh, states, weights, notes)
+    keep = ["a", "b", "year", "composite", "composite_lo", "composite_hi"]
+    base = full[keep]
+    parts = []
+    for fam in sorted(obs["family"].unique()):
+        rows, *_ = smooth_states(wh, states, weights, notes, obs=obs[obs["family"] != fam], fitted=fitted)
+        m = base.merge(rows[["a", "b", "year", "composite"]].rename(columns={"composite": "without"}),
+                       on=["a", "b", "year"], how="left")
+        parts.append(m.assign(family=fam))
+    out = pd.concat(parts, ignore_index=True)
+    if years is not None:
+        out = out[out["year"].between(*years)]
+    out["move"] = (out["without"] - out["composite"]).abs()
+    out["half_width"] = (out["composite_hi"] - out["composite_lo"]) / 2
+    out["within"] = out["move"] < out["half_width"]
+    return out.reset_index(drop=True)

@@ -10,11 +10,17 @@ from ..errors import UsageError
 from ._common import (DbOption, Format, FormatOption, FromOption, ReplicatesOption, ToOption, WeightsOption, emit,
                       open_warehouse, state_list, trim_years, year_range)
 
+# what the table shows; csv and json keep every column (sd, lag-one correlation, indicators)
+TABLE_COLUMNS = ("a", "b", "year", "political", "political_lo", "political_hi", "economic", "economic_lo",
+                 "economic_hi", "composite", "composite_lo", "composite_hi", "n_families", "divergence")
+
 
 def index_caption(w, families: str | None = None) -> str:
     """Sources and definitions under an index table."""
     fams = f" Families: {families}." if families else ""
-    return (f"z against the reference panel; {int(w.level * 100)}% bootstrap intervals; weights: {w.path}.{fams} "
+    return (f"Posterior means of the latent political and economic alignment (measurement model, z against the "
+            f"reference panel) with {int(w.level * 100)}% intervals; n_families = families observed that year "
+            f"(the families and indicators columns in --format csv/json); weights: {w.path}.{fams} "
             "Sources: the families' datasets (docs/measures.md; provenance: alignwatch sources); method: docs/index.md")
 
 
@@ -31,9 +37,11 @@ def index_cmd(
     db: DbOption = None,
     fmt: FormatOption = Format.table,
 ):
-    """Political, economic and composite alignment per dyad-year with bootstrap intervals and a divergence flag,
-    dyads in the order the states are given (PRK,CHN reads PRK–CHN). Without --from the rows start where the data
-    do; with --group, where every dyad of the group has an index.
+    """Political, economic and composite alignment per dyad-year: posterior means and intervals of a dynamic
+    measurement model (docs/index.md), the families that informed each year, and a divergence flag; dyads in the
+    order the states are given (PRK,CHN reads PRK–CHN). Without --from the rows start where the data do; with
+    --group, where every dyad of the group has an index. A year's value does not depend on --from/--to: the
+    model smooths the whole series and the window only cuts the rows shown.
 
     Examples: `alignwatch index PRK,CHN`, `alignwatch index PRK,CHN,RUS --group --from 1991`,
     `alignwatch index PRK,RUS --weights my_weights.toml --format csv`,
@@ -62,7 +70,6 @@ def index_cmd(
         else:
             df = idx.in_user_order(idx.dyad_index(wh, codes, yrs, w, replicates=replicates), codes)
             families = ", ".join(sorted({f for v in df["families"] for f in str(v).split(",") if f}))
-            df = df.drop(columns=["families"])
             if topic is not None:
                 t = unga.dyad_years(wh, codes, yrs, topic=topic)[["a", "b", "year", "n_joint", "score"]]
                 t = pd.concat([t, t.rename(columns={"a": "b", "b": "a"})], ignore_index=True)  # either order
@@ -71,6 +78,8 @@ def index_cmd(
             if len(df):
                 df = pd.concat([trim_years(g.reset_index(drop=True), first, last)
                                 for _, g in df.groupby(["a", "b"], sort=False)], ignore_index=True)
+    if fmt == Format.table and not group:
+        df = df[[c for c in df.columns if c in TABLE_COLUMNS or c.startswith("unga_")]]
     emit(df, fmt, title=f"alignment index: {', '.join(codes)}" + (" (group)" if group else ""),
          caption=index_caption(w, families))
 

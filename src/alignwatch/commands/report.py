@@ -60,22 +60,33 @@ def periods_cmd(
     db: DbOption = None,
     fmt: FormatOption = Format.table,
 ):
-    """Periods of a dyad's alignment: change points with their stability and interval, a codebook label per
-    period, and the evidence (top contributing families, chronology events).
+    """Periods of a dyad's alignment: change points on the smoothed latent series that exceed their
+    uncertainty, a codebook label per period where the evidence decides it ("insufficient evidence" otherwise),
+    and the evidence (families, top readings, chronology events). Labels are computed on the whole series and then
+    cut to --from/--to, so a year's label does not depend on the window.
 
     Example: `alignwatch periods PRK CHN`
     """
-    from .. import context
+    from .. import chronology
     from .. import index as idx
+    from .. import periods as per
 
     ca, cb = pair(a, b)
     w = idx.load_weights(weights)
     with open_warehouse(db) as wh:
-        ctx = context.compute(wh, ca, [cb], w, year_range(first, last))
-    emit(ctx.periods[tuple(sorted((ca, cb)))], fmt, title=f"periods {ca}–{cb}",
-         caption="labels from the codebook in docs/periods.md; stability = share of bootstrap replicates with the "
-                 "break within ±1 year. Sources: the index's families (alignwatch index, docs/index.md) and the "
-                 "chronology (events)")
+        table, _ = per.dyad_periods(wh, ca, cb, w, year_range(first, last), events=chronology.events(wh))
+    if fmt == Format.table and len(table):  # the table shows intervals as text; csv and json keep every column
+        pct = int(w.level * 100)
+        for t in ("political", "economic", "composite"):
+            table[f"{t} ({pct}%)"] = [f"{m:+.2f} [{lo:+.2f}, {hi:+.2f}]" if m == m else "NA" for m, lo, hi in
+                                      zip(table[t], table[f"{t}_lo"], table[f"{t}_hi"])]
+        table = table[["start", "end", "label", f"political ({pct}%)", f"economic ({pct}%)", f"composite ({pct}%)",
+                       "change_interval", "break_interval", "n_families", "evidence", "events"]]
+    emit(table, fmt, title=f"periods {ca}–{cb}",
+         caption=f"labels from the codebook in docs/periods.md on the model's posterior ({int(w.level * 100)}% "
+                 "intervals); a break stands only where the change across it exceeds its uncertainty; stability = "
+                 "share of posterior draws with the break within ±1 year. Sources: the index's families (alignwatch "
+                 "index, docs/index.md) and the chronology (events)")
 
 
 def register(app: typer.Typer) -> None:

@@ -298,16 +298,12 @@ def _with_missing_rows(df: pd.DataFrame, source: Source, codes: list[str], years
     grid = pd.DataFrame([(a, b, y) for a, b in pairs for y in range(lo, hi + 1)], columns=["a", "b", "year"])
     out = grid.merge(df, on=["a", "b", "year"], how="left")
     c_lo, c_hi = source.years
-    reason = pd.Series(pd.NA, index=out.index, dtype="string")
     member = {y: set(members[y]) if y in members else set(st.members(y)) for y in range(lo, hi + 1)}
-    for i, (a, b, y) in enumerate(zip(out["a"], out["b"], out["year"])):
-        if not c_lo <= y <= c_hi:
-            reason.iat[i] = f"outside {source.label} coverage ({c_lo}-{c_hi})"
-        elif a not in member[y]:
-            reason.iat[i] = f"{a} not in the state system"
-        elif b not in member[y]:
-            reason.iat[i] = f"{b} not in the state system"
-    out["na_reason"] = reason
+    outside = f"outside {source.label} coverage ({c_lo}-{c_hi})"
+    reason = [outside if not c_lo <= y <= c_hi else f"{a} not in the state system" if a not in member[y]
+              else f"{b} not in the state system" if b not in member[y] else None
+              for a, b, y in zip(out["a"], out["b"], out["year"])]  # one Series at the end: per-cell writes are slow
+    out["na_reason"] = pd.Series(reason, index=out.index, dtype="string")
     if years is None:  # start each pair at its first year with a portfolio
         first = out[out["na_reason"].isna()].groupby(["a", "b"])["year"].min().rename("first")
         out = out.merge(first, on=["a", "b"], how="left")

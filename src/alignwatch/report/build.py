@@ -51,11 +51,11 @@ def panels_html(panels: list[figures.Panel]) -> str:
 
 @section("glance", "Current state at a glance")
 def _glance(ctx: cx.Context) -> str:
-    intro = (f"<p>Alignment of <b>{ctx.focus}</b> with {', '.join(ctx.partners)}: composite index in reference "
-             "standard deviations (0 = the typical dyad-year among the reference states; higher = more aligned). "
-             f"Latest year: the latest year up to this one that at least {idx.NOW_MIN_FAMILIES} measure families "
-             "cover (else the latest with any), the same rule as the dashboard's; NA where no family covers a year."
-             "</p>")
+    intro = (f"<p>Alignment of <b>{ctx.focus}</b> with {', '.join(ctx.partners)}: posterior mean and "
+             f"{int(ctx.weights.level * 100)}% interval of the composite (reference standard deviations, 0 = the "
+             "typical dyad-year among the reference states), now and in 1992, 2017 and 2019 on the same model, with "
+             f"the change since each. Now: the latest year up to this one that at least {idx.NOW_MIN_FAMILIES} "
+             "measure families inform (else the latest with any), the same rule as the dashboard's.</p>")
     return intro + table_html(cx.glance(ctx))
 
 
@@ -67,6 +67,7 @@ def _index(ctx: cx.Context) -> str:
         span = (int(shown["year"].min()), int(shown["year"].max()))
         figures_events.mark_treaties(fig, shown, cx.dyad_events(chronology.events(ctx.wh), ctx.dyads, span))
     out = fig_html(fig)
+    out += fig_html(figures_index.coverage_figure(idx.coverage_table(ctx.panel), ctx.focus, ctx.pairs))
     for key, (x, y) in zip(ctx.dyads, ctx.pairs):
         p = ctx.periods.get(key)
         if p is not None:

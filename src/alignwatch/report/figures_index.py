@@ -1,4 +1,5 @@
-"""Figures of the index: composite with intervals and period shading; political vs economic panels."""
+"""Figures of the index: composite with intervals and period shading; political vs economic panels; the coverage
+strip (which families inform each year, and what each says)."""
 
 from __future__ import annotations
 
@@ -11,9 +12,13 @@ from .figure_common import add_caption
 PALETTE = {"CHN": "#d62728", "RUS": "#1f77b4", "USA": "#2ca02c", "KOR": "#9467bd", "JPN": "#8c564b"}
 LABEL_COLOURS = {"alignment": "rgba(44,160,44,0.12)", "deep alignment": "rgba(148,103,189,0.16)",
                  "entanglement": "rgba(255,127,14,0.14)", "abandonment": "rgba(214,39,40,0.14)",
-                 "dealignment": "rgba(127,127,127,0.12)"}
-CAPTION = ("Index: z-scores of each measure family against the reference panel, weighted (weights.toml); "
-           "bands are bootstrap intervals. Sources: see the Sources section.")
+                 "dealignment": "rgba(127,127,127,0.12)", "insufficient evidence": "rgba(0,0,0,0.0)"}
+CAPTION = ("Index: posterior mean of the latent alignment (dynamic measurement model over the measure families, "
+           "z against the reference panel; docs/index.md); bands are posterior intervals. Sources: see the Sources "
+           "section.")
+COVERAGE_CAPTION = ("Coverage: a cell for each family observed in a year; its colour is what that family alone says "
+                    "about the latent (its reading, z units, clipped to ±3); blank = no observation (the model "
+                    "carries the latent through the gap and its interval widens). Sources: see the Sources section.")
 
 
 def _colour(a: str, b: str, focus: str) -> str:
@@ -104,3 +109,31 @@ def domains_figure(idx: pd.DataFrame, focus: str) -> go.Figure:
                                      marker=dict(symbol="x", size=9, color=c), showlegend=True), row=1, col=1)
     fig.update_layout(height=480, title="Political vs economic alignment (x: divergence flag)")
     return add_caption(fig, CAPTION, yshift=-40)
+
+
+def coverage_figure(coverage: pd.DataFrame, focus: str, order: list[tuple[str, str]] | None = None) -> go.Figure:
+    """The coverage strip: per dyad a family x year grid with a cell where the family has an observation, coloured
+    by its reading (alignwatch.index.coverage_table). Where the index changes, it shows which evidence moved it;
+    where the strip is empty, why the interval is wide."""
+    pairs = order or _pairs(coverage)
+    fams = coverage.groupby("family")["domain"].first().sort_values(ascending=False) if len(coverage) else \
+        pd.Series(dtype=str)
+    labels = [f"{f} ({d[:3]}.)" for f, d in fams.items()]
+    fig = make_subplots(rows=max(1, len(pairs)), cols=1, shared_xaxes=True, vertical_spacing=0.12,
+                        subplot_titles=[f"{a}–{b}" for a, b in pairs] or ["no coverage"])
+    for i, (a, b) in enumerate(pairs, start=1):
+        key = tuple(sorted((a, b)))
+        d = coverage[(coverage.a == key[0]) & (coverage.b == key[1])]
+        if d.empty:
+            continue
+        grid = d.pivot_table(index="family", columns="year", values="z").reindex(index=list(fams.index))
+        text = d.pivot_table(index="family", columns="year", values="indicators", aggfunc="first") \
+            .reindex(index=grid.index, columns=grid.columns)
+        fig.add_trace(go.Heatmap(z=grid.clip(-3, 3).to_numpy(), x=list(grid.columns), y=labels, zmin=-3, zmax=3,
+                                 colorscale="RdBu", reversescale=False, zmid=0, showscale=i == 1, xgap=1, ygap=1,
+                                 colorbar=dict(title="reading", len=0.5) if i == 1 else None,
+                                 customdata=text.to_numpy(),
+                                 hovertemplate="%{y} %{x}: %{z:.2f} (%{customdata})<extra></extra>"), row=i, col=1)
+    fig.update_layout(height=max(320, (24 * len(labels) + 90) * max(1, len(pairs)) + 120),
+                      title="Which families inform each year")
+    return add_caption(fig, COVERAGE_CAPTION, yshift=-40)
