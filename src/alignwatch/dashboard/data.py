@@ -179,7 +179,8 @@ class Data(ViewCache):
     def panel_csv(self, view: View) -> pd.DataFrame:
         """Every family's score for the view's dyads: raw score, its SE, the z against the reference, source."""
         p = self.context(view).panel
-        keep = [c for c in ("a", "b", "year", "family", "domain", "score", "se", "z", "z_se", "source") if c in p]
+        keep = [c for c in ("a", "b", "year", "family", "indicator", "domain", "score", "y", "se", "z", "z_se",
+                            "source") if c in p]
         pairs = set(view.dyads)
         p = p[[(a, b) in pairs for a, b in zip(p["a"], p["b"])]]
         return p[keep].sort_values(["a", "b", "family", "year"]).reset_index(drop=True)

@@ -35,18 +35,21 @@ def score_figure(family, table: pd.DataFrame, first: str, second: str) -> go.Fig
 
 
 def z_figure(panel: pd.DataFrame, first: str, second: str) -> go.Figure:
-    """Every family's score for one dyad, standardised against the index's reference panel (``panel``: the
-    index's long table with family, year, z, score, source), one line per family."""
+    """Every indicator's reading for one dyad, standardised against the index's reference panel (``panel``: the
+    index's long table with family, indicator, year, y (the reading), z, source), one line per indicator."""
     fig = go.Figure()
     per_family = []
-    for fam, g in panel.groupby("family"):
+    # the index's readings: one line per indicator (a family, or one trade series of the trade family)
+    by = "indicator" if "indicator" in panel.columns else "family"
+    reading = "score" if "score" in panel.columns else "y"
+    for name, g in panel.groupby(by):
         g = g.sort_values("year")
         fig.add_trace(go.Scatter(
-            x=g["year"], y=g["z"], mode="lines+markers", name=fam, marker=dict(size=4),
-            customdata=np.column_stack([g["score"].round(3), g["source"].astype(str).str.slice(0, 120)]),
-            hovertemplate=f"{fam} %{{x}}: z %{{y:.2f}} (score %{{customdata[0]}})<br>%{{customdata[1]}}"
+            x=g["year"], y=g["z"], mode="lines+markers", name=name, marker=dict(size=4),
+            customdata=np.column_stack([g[reading].round(3), g["source"].astype(str).str.slice(0, 120)]),
+            hovertemplate=f"{name} %{{x}}: z %{{y:.2f}} (reading %{{customdata[0]}})<br>%{{customdata[1]}}"
                           "<extra></extra>"))
-        per_family.append(f"{fam}: {datasets(g['source'].dropna().unique())}")
+        per_family.append(f"{name}: {datasets(g['source'].dropna().unique())}")
     fig.add_hline(y=0, line=dict(color="#999", dash="dot", width=1))
     fig.update_layout(template="plotly_white", height=480, title=f"{first}–{second}: measure families (z)",
                       yaxis_title="z (reference panel)")
