@@ -267,6 +267,37 @@ def _short(text: str, n: int = 60) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
 
 
+def _conditions(post, est: dict, prev, span: tuple[int, int], fam_z: pd.Series, div: float, level: float) -> dict:
+    """The evidence conditions :func:`decide` labels a period by: each is True only where the posterior says so
+    at ``level`` (a change of at least DELTA), so a label never rests on noise."""
+    conds = {"pol_ge0": _tri(_prob_at_least(*est.get("political", (np.nan, 0)), 0.0), level),
+             "divergent": div >= 0.5}
+    if prev is None:
+        conds.update(prev_ge0=False, dp_fall=False, dp_rise=False, de_fall=False, treaty_rise=False)
+        return conds
+    a = (prev[0], prev[1])
+    dp = post.change("political", a, span) if "political" in post.mean else (np.nan, 0.0)
+    de = post.change("economic", a, span) if "economic" in post.mean else (np.nan, 0.0)
+    conds["prev_ge0"] = _tri(_prob_at_least(*post.period_mean("political", *a), 0.0), level)
+    conds["dp_fall"] = _tri(1 - _prob_at_least(dp[0], dp[1], -DELTA), level) if np.isfinite(dp[0]) else False
+    conds["dp_rise"] = _tri(_prob_at_least(dp[0], dp[1], DELTA), level) if np.isfinite(dp[0]) else False
+    conds["de_fall"] = _tri(1 - _prob_at_least(de[0], de[1], -DELTA), level) if np.isfinite(de[0]) else False
+    conds["treaty_rise"] = bool(np.isfinite(prev[2]) and np.isfinite(fam_z.get("treaties", np.nan))
+                                and fam_z["treaties"] - prev[2] >= DELTA)
+    return conds
+
+
+def _events_text(events: pd.DataFrame | None, start: int, end: int, max_events: int) -> str:
+    """The chronology events inside a period, at most ``max_events`` of them, and how many more there are."""
+    if events is None or not len(events):
+        return ""
+    inside = events[(events["year"] >= start) & (events["year"] <= end)]
+    ev = "; ".join(f"{r.date} {_short(r.text)}" for r in inside.head(max_events).itertuples())
+    if len(inside) > max_events:
+        ev += f"; … {len(inside) - max_events} more"
+    return ev
+
+
 def periods(index_rows: pd.DataFrame, panel: pd.DataFrame | None = None, events: pd.DataFrame | None = None,
             *, min_size: int = 3, B: int | None = None, seed: int = 0, top: int = 3, level: float | None = None,
             max_events: int = 4, weights=None, min_stability: float | None = None) -> tuple[pd.DataFrame, list[Break]]:
@@ -310,30 +341,12 @@ def periods(index_rows: pd.DataFrame, panel: pd.DataFrame | None = None, events:
         contrib = ", ".join(f"{f} {v:+.2f}" for f, v in fam_z.reindex(fam_z.abs().sort_values(ascending=False)
                                                                           .index).head(top).items())
         div = float(rows["divergence"].iloc[i0:i1].mean()) if "divergence" in rows else 0.0
-        conds = {"pol_ge0": _tri(_prob_at_least(*est.get("political", (np.nan, 0)), 0.0), level),
-                 "divergent": div >= 0.5}
-        if prev is None:
-            conds.update(prev_ge0=False, dp_fall=False, dp_rise=False, de_fall=False, treaty_rise=False)
-        else:
-            a = (prev[0], prev[1])
-            dp = post.change("political", a, (i0, i1)) if "political" in post.mean else (np.nan, 0.0)
-            de = post.change("economic", a, (i0, i1)) if "economic" in post.mean else (np.nan, 0.0)
-            conds["prev_ge0"] = _tri(_prob_at_least(*post.period_mean("political", *a), 0.0), level)
-            conds["dp_fall"] = _tri(1 - _prob_at_least(dp[0], dp[1], -DELTA), level) if np.isfinite(dp[0]) else False
-            conds["dp_rise"] = _tri(_prob_at_least(dp[0], dp[1], DELTA), level) if np.isfinite(dp[0]) else False
-            conds["de_fall"] = _tri(1 - _prob_at_least(de[0], de[1], -DELTA), level) if np.isfinite(de[0]) else False
-            conds["treaty_rise"] = bool(np.isfinite(prev[2]) and np.isfinite(fam_z.get("treaties", np.nan))
-                                        and fam_z["treaties"] - prev[2] >= DELTA)
+        conds = _conditions(post, est, prev, (i0, i1), fam_z, div, level)
         if len(fams) < MIN_FAMILIES:
             lab, why = INSUFFICIENT, f"{len(fams)} famil{'y' if len(fams) == 1 else 'ies'} inform the period"
         else:
             lab, why = decide(conds)
-        ev = ""
-        if events is not None and len(events):
-            inside = events[(events["year"] >= s) & (events["year"] <= e)]
-            ev = "; ".join(f"{r.date} {_short(r.text)}" for r in inside.head(max_events).itertuples())
-            if len(inside) > max_events:
-                ev += f"; … {len(inside) - max_events} more"
+        ev = _events_text(events, s, e, max_events)
         br = None
         if k > 0:
             stab, lo, hi = loc[k - 1]
