@@ -453,3 +453,21 @@ def test_real_alliances_react_to_the_1961_treaties(real_wh):
     assert df.loc[1960, "score"] < 0.05 < 0.5 < df.loc[1961, "score"]
     assert (df["n_objects"] == df.index.map(lambda y: len(__import__("alignwatch.states", fromlist=["m"])
                                                            .members(y)))).all()
+
+
+def test_igo_without_memberships_is_no_evidence_not_zero(real_wh):
+    """The DPRK belonged to no IGO before 1956 (COW IGO): its portfolio is all zeros, so kappa (the igo score)
+    would read 0, "no better than chance", and pull the index down in the Korean War years. It is NA, with why."""
+    df = igo.dyad_years(real_wh, ["PRK", "CHN"], (1950, 1957)).set_index("year")
+    assert df.loc[1950:1955, "score"].isna().all()
+    assert (df.loc[1950:1955, "na_reason"] == "undefined (a side without variation)").all()
+    assert df.loc[1950:1955, "s_squared"].notna().all()  # S is still defined: both rows compared level by level
+    assert df.loc[1957, "score"] > 0.5
+
+
+def test_benati_capurri_a_column_is_not_a_side():
+    from alignwatch.measures.registry import orient_columns
+
+    df = pd.DataFrame({"a_squared": [0.1], "dep_a": [0.2], "dep_b": [0.3]})
+    out = orient_columns(df, "PRK", "CHN")
+    assert list(out.columns) == ["a_squared", "dep_PRK", "dep_CHN"]

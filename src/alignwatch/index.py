@@ -163,8 +163,11 @@ def _key(prefix: str, *parts) -> str:
 
 @functools.cache
 def code_version() -> str:
-    """A fingerprint of the model's and the indicators' code: a cached fit is never read by other code."""
-    text = "".join(Path(m.__file__).read_text("utf-8") for m in (im, ind))
+    """A fingerprint of the model's, the indicators' and the families' code (``registry.code_version``): a cached
+    panel or fit is never read by other code, nor after a family's computation changed."""
+    from .measures.registry import code_version as families_version
+
+    text = "".join(Path(m.__file__).read_text("utf-8") for m in (im, ind)) + families_version()
     return f"{MODEL_VERSION}.{hashlib.sha256(text.encode()).hexdigest()[:12]}"
 
 

@@ -286,9 +286,24 @@ def _year_panel(source: Source, data: _Data, year: int, member_codes: np.ndarray
     else:  # counts: 0 .. the year's largest value (own entries included), so d_max is the year's range
         levels = np.arange(0.0, float(data.top.get(year, np.nanmax(v) if np.isfinite(v).any() else 0.0)) + 1.0)
     res = sim.pairwise(v[rows], levels=levels, weights=w, measures=specs)
+    _blank_chance_corrected(res, v[rows], specs)
     out = {"a": member_codes[rows][res["i"]], "b": member_codes[rows][res["j"]],
            "year": np.full(res["i"].size, year), "n_objects": res["n_objects"]}
     return out | {s.column: res[s.column] for s in specs}
+
+
+def _blank_chance_corrected(res: dict, v: np.ndarray, specs) -> None:
+    """κ, π and τb compare two portfolios with what their own spreads give by chance; a state whose portfolio does
+    not vary (the DPRK's before it joined any IGO: every count 0) has no spread, and the formulas then return 0 or
+    nothing — "no better than chance" where the truth is "no evidence". Such rows are NA (``finish`` names why)."""
+    fin = np.isfinite(v)
+    flat = ~(np.where(fin, v, -np.inf).max(axis=1) > np.where(fin, v, np.inf).min(axis=1))
+    bad = flat[res["i"]] | flat[res["j"]]
+    if not bad.any():
+        return
+    for s in specs:
+        if s.measure in ("kappa", "pi", "taub"):
+            res[s.column] = np.where(bad, np.nan, res[s.column])
 
 
 def _with_missing_rows(df: pd.DataFrame, source: Source, codes: list[str], years, members) -> pd.DataFrame:

@@ -246,8 +246,12 @@ def _name_token(tok: str, a: str, b: str) -> str:
     return {"a": a, "b": b, "ab": f"{a}_to_{b}", "ba": f"{b}_to_{a}"}.get(tok, tok)
 
 
+# Benati & Capurri's A over portfolios (similarity.Spec("a", ...).column): an "a" that names a measure, not a side.
+_MEASURE_A = frozenset({"a_abs", "a_squared"})
+
+
 def is_directional(col: str) -> bool:
-    return any(t in ("a", "b", "ab", "ba") for t in col.split("_"))
+    return col not in _MEASURE_A and any(t in ("a", "b", "ab", "ba") for t in col.split("_"))
 
 
 def orient_columns(df: pd.DataFrame, first: str, second: str) -> pd.DataFrame:
