@@ -102,6 +102,21 @@ def test_ocr_headers_are_not_shared_terms():
     assert _row(out, "CHN", "PRK", 1993).similarity == pytest.approx(1.0)
 
 
+def test_fast_analyzer_gives_sklearns_tokens():
+    """The analyzer the vectoriser uses is sklearn's token_pattern analyzer, token for token: digits, underscores,
+    accents, non-Latin letters, non-decimal numerals (superscripts, Roman numerals), stop words, 1-2 letter debris."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    reference = TfidfVectorizer(stop_words="english", token_pattern=sp.TOKEN_PATTERN).build_analyzer()
+    fast = sp._analyzer()
+    docs = ["The Republic of Korea, the DPRK and the USSR in 1953: peace_keeping forces; A/70/PV.13 co-operation",
+            "Côte d'Ivoire, São Tomé, ÉTATS-UNIS et l'Organisation; Россия и Китай; 中华人民共和国 and ΕΛΛΑΔΑ",
+            "abc² x² Ⅻabc ⅫⅫⅫ abc1 1abc abc_ _abc ab a nuclear-weapon-free zone’s state’s Member States\n\tend",
+            "İstanbul ß STRASSE ǅemal ﬁnance a\u0301b\u0301c combining\u0301marks ŉ", "", "12 345 ... !!"]
+    for doc in docs:
+        assert fast(doc) == reference(doc)
+
+
 def test_duplicate_speech_is_a_data_error():
     from alignwatch.errors import DataError
 

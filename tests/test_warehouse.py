@@ -324,6 +324,29 @@ def test_cache_write_skips_a_busy_or_replaced_warehouse(mirror, tmp_path):
         assert wh.has("t_b") and not wh.has("_cache_stale")
 
 
+def test_nested_cached_results_are_each_written_once(mirror, tmp_path, tiny_wh):
+    """A cached computation that reads another cached result (the index's panel reads the families' caches):
+    the inner write changes the file, yet it is the same file, so the outer result is written too, each once."""
+    db = tmp_path / "w.duckdb"
+    warehouse.ingest([_ds("t_a", "a.parquet")], db, progress=False)
+    for wh in (Warehouse(db), tiny_wh(t=pd.DataFrame({"x": [1]}))):  # with provenance, and a hand-made file
+        calls = []
+
+        def inner():
+            calls.append("inner")
+            return pd.DataFrame({"x": [1]})
+
+        def outer():
+            calls.append("outer")
+            return warehouse.cached(wh, "inner", inner).assign(y=2)
+
+        with wh:
+            assert warehouse.cached(wh, "outer", outer)["y"].tolist() == [2]
+            assert wh.has("_cache_inner") and wh.has("_cache_outer")
+            assert warehouse.cached(wh, "outer", outer)["y"].tolist() == [2]
+        assert calls == ["outer", "inner"]
+
+
 def test_memory_cache_never_writes(mirror, tmp_path):
     db = tmp_path / "w.duckdb"
     warehouse.ingest([_ds("t_a", "a.parquet")], db, progress=False)

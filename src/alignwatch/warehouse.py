@@ -91,6 +91,7 @@ class Warehouse:
         self._opened: tuple | None = None  # identity of the file the connection reads (see _identity)
         self._generation: str | None = None
         self._memory: OrderedDict[str, pd.DataFrame] = OrderedDict()
+        self._written: set[tuple] = set()  # file identities left by this object's own cache writes
         self._separate = SeparateCache(cache_file or SeparateCache.default_path(self.path)) \
             if cache == "separate" else None
 
@@ -99,12 +100,7 @@ class Warehouse:
         changes with every ingest that loads anything; the file's identity where there is no provenance."""
         if self._generation is None:
             con = self.con
-            if self.has(PROVENANCE):
-                rows = con.execute(f'SELECT "table", sha256, CAST(ingested_at AS VARCHAR), version '
-                                   f'FROM {PROVENANCE} ORDER BY 1').fetchall()
-                self._generation = hashlib.sha256(repr(rows).encode()).hexdigest()[:16]
-            else:
-                self._generation = "file-" + "-".join(map(str, self._opened or ()))
+            self._generation = _provenance_generation(con) or "file-" + "-".join(map(str, self._opened or ()))
         return self._generation
 
     @property
@@ -169,6 +165,17 @@ class Warehouse:
         if not self.has(PROVENANCE):
             return pd.DataFrame()
         return self.query(f'SELECT * FROM {PROVENANCE} ORDER BY "table"')
+
+
+def _provenance_generation(con: duckdb.DuckDBPyConnection) -> str | None:
+    """:meth:`Warehouse.generation` of the file ``con`` reads; None where it has no provenance table. A cache
+    write leaves it as it is (it touches no provenance row); every ingest that loads anything changes it."""
+    if not con.execute("SELECT table_name FROM information_schema.tables WHERE table_name = ?",
+                       [PROVENANCE]).fetchall():  # fetch all: leave no result open on the connection
+        return None
+    rows = con.execute(f'SELECT "table", sha256, CAST(ingested_at AS VARCHAR), version '
+                       f'FROM {PROVENANCE} ORDER BY 1').fetchall()
+    return hashlib.sha256(repr(rows).encode()).hexdigest()[:16]
 
 
 def _ident(name: str) -> str:
@@ -530,7 +537,7 @@ def cached(wh: Warehouse, key: str, compute, *, keep=lambda df: True) -> pd.Data
         if hit is not None:
             _remember(wh, name, hit)
             return hit
-    opened = wh._opened
+    opened, generation = wh._opened, wh.generation()
     df = compute()
     if not keep(df):
         return df
@@ -542,15 +549,25 @@ def cached(wh: Warehouse, key: str, compute, *, keep=lambda df: True) -> pd.Data
     wh.close()
     try:
         with WriterLock(wh.path, wait=0, purpose="cache write"):
-            if opened is None or _identity(wh.path) != opened:
-                return df  # an ingest replaced the file while we computed: this result is not of the new file
+            if opened is None:
+                return df
+            before = _identity(wh.path)
             con = duckdb.connect(str(wh.path))
             try:
+                # Is this still the file ``compute`` read? Its provenance says so: a cache written meanwhile (by a
+                # cached computation that ``compute`` called: the index's panel reads the families' caches)
+                # changes the file but not its provenance, an ingest changes both. A file without provenance
+                # (tests' hand-made warehouses) is compared by identity, allowing this object's own cache writes.
+                now = _provenance_generation(con)
+                same = now == generation if now is not None else before in (opened, *wh._written)
+                if not same:
+                    return df  # an ingest replaced the file while we computed: this result is not of the new file
                 con.register("_incoming", df)
                 con.execute(f"CREATE OR REPLACE TABLE {_ident(name)} AS SELECT * FROM _incoming")
                 con.execute("CHECKPOINT")
             finally:
                 con.close()
+            wh._written.add(_identity(wh.path))
     except duckdb.InterruptException:
         raise KeyboardInterrupt from None
     except (WarehouseError, duckdb.Error, OSError):

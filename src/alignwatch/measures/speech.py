@@ -82,11 +82,31 @@ def clean_text(texts: pd.Series) -> pd.Series:
     return out
 
 
+# TOKEN_PATTERN's matches are exactly the maximal runs of word characters (``\w+``: no ``\b`` falls inside one)
+# that are 3+ long and hold no digit or underscore. Finding ``\w+`` runs and keeping those is the same token list in
+# the same order, at about half the cost of the pattern's backtracking over every letter of 200 MB of text.
+_WORDS = re.compile(r"\w+")
+_TOKEN = re.compile(TOKEN_PATTERN)
+
+
+def _analyzer():
+    """sklearn's analyzer for ``TfidfVectorizer(stop_words="english", token_pattern=TOKEN_PATTERN)`` (lowercase,
+    tokens, stop words dropped), written as one list comprehension: the same tokens, about twice as fast
+    (tests/test_speech.py compares the two)."""
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    stop, words, token = ENGLISH_STOP_WORDS, _WORDS.findall, _TOKEN.fullmatch
+
+    def analyze(doc: str) -> list[str]:
+        return [w for w in words(doc.lower()) if len(w) > 2 and (w.isalpha() or token(w)) and w not in stop]
+
+    return analyze
+
+
 def _vectorizer(min_df: int):
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    return TfidfVectorizer(stop_words="english", token_pattern=TOKEN_PATTERN, min_df=min_df, sublinear_tf=True,
-                           dtype=np.float32)
+    return TfidfVectorizer(analyzer=_analyzer(), min_df=min_df, sublinear_tf=True, dtype=np.float32)
 
 
 def _check(backend: str, fit: str, top_terms: int, min_df: int) -> None:

@@ -225,7 +225,7 @@ def _undl_votes(wh: Warehouse) -> tuple[pd.DataFrame, pd.DataFrame]:
     u["key"] = norm_resolution(u["resolution_symbol"])
     u = u[u["key"].notna()]
     u["vote"] = u["vote"].map(_UNDL_VOTE)
-    without = u.groupby("key")["vote"].transform(lambda v: v.eq("not_voting").all())
+    without = u["vote"].eq("not_voting").groupby(u["key"]).transform("all")  # vectorised: ~6,000 resolutions
     u.loc[without.to_numpy(bool), "vote"] = "no_vote"
     date = pd.to_datetime(u["vote_date"])
     u["year"] = date.dt.year.astype("int64")
