@@ -92,6 +92,7 @@ class Warehouse:
         self._generation: str | None = None
         self._memory: OrderedDict[str, pd.DataFrame] = OrderedDict()
         self._written: set[tuple] = set()  # file identities left by this object's own cache writes
+        self._objects: dict[str, tuple[str, object]] = {}  # see memo()
         self._separate = SeparateCache(cache_file or SeparateCache.default_path(self.path)) \
             if cache == "separate" else None
 
@@ -117,6 +118,16 @@ class Warehouse:
             self._con = _connect_read_only(self.path)
             self._opened = identity
         return self._con
+
+    def memo(self, key: str, compute):
+        """``compute()`` once per what the file holds (:meth:`generation`), kept in this object: for a tidied
+        read of several tables that one command asks for many times (the report reads the Council's votes for four
+        sections). The result is shared: callers must not modify it."""
+        gen = self.generation()
+        hit = self._objects.get(key)
+        if hit is None or hit[0] != gen:
+            hit = self._objects[key] = (gen, compute())
+        return hit[1]
 
     def close(self) -> None:
         if self._con is not None:

@@ -42,6 +42,7 @@ import scipy.sparse as sp
 
 from ..errors import DataError, UsageError
 from ..warehouse import CACHE_PREFIX, Warehouse, cached
+from . import speech_terms
 from .registry import Family, check_years, code_version, register
 
 SOURCE = "ungdc_speeches"
@@ -82,33 +83,6 @@ def clean_text(texts: pd.Series) -> pd.Series:
     return out
 
 
-# TOKEN_PATTERN's matches are exactly the maximal runs of word characters (``\w+``: no ``\b`` falls inside one)
-# that are 3+ long and hold no digit or underscore. Finding ``\w+`` runs and keeping those is the same token list in
-# the same order, at about half the cost of the pattern's backtracking over every letter of 200 MB of text.
-_WORDS = re.compile(r"\w+")
-_TOKEN = re.compile(TOKEN_PATTERN)
-
-
-def _analyzer():
-    """sklearn's analyzer for ``TfidfVectorizer(stop_words="english", token_pattern=TOKEN_PATTERN)`` (lowercase,
-    tokens, stop words dropped), written as one list comprehension: the same tokens, about twice as fast
-    (tests/test_speech.py compares the two)."""
-    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
-
-    stop, words, token = ENGLISH_STOP_WORDS, _WORDS.findall, _TOKEN.fullmatch
-
-    def analyze(doc: str) -> list[str]:
-        return [w for w in words(doc.lower()) if len(w) > 2 and (w.isalpha() or token(w)) and w not in stop]
-
-    return analyze
-
-
-def _vectorizer(min_df: int):
-    from sklearn.feature_extraction.text import TfidfVectorizer
-
-    return TfidfVectorizer(analyzer=_analyzer(), min_df=min_df, sublinear_tf=True, dtype=np.float32)
-
-
 def _check(backend: str, fit: str, top_terms: int, min_df: int) -> None:
     if backend not in BACKENDS:
         raise UsageError(f"unknown speech backend {backend!r}", hint=f"choose from: {', '.join(BACKENDS)}")
@@ -127,13 +101,12 @@ def _year_weights(year: int, iso3: np.ndarray, texts: np.ndarray, min_df: int):
     """One year's TF-IDF, IDF fitted on that year only, as compact arrays (cheap to send back from a worker)."""
     if len(iso3) < 2:  # a lone speech shares nothing
         return None
-    vec = _vectorizer(min_df)
-    try:
-        C = vec.fit_transform(texts).tocoo()
-    except ValueError:  # sklearn: "empty vocabulary" / "after pruning, no terms remain" -> no shared words
+    got = speech_terms.tfidf(list(texts), min_df)
+    if got is None:  # no term at all, or none left after min_df -> no shared words
         return None
+    C = got[0].tocoo()
     return (np.full(C.nnz, year, dtype=np.int64), iso3[C.row], C.col.astype(np.int64), C.data.astype(np.float32),
-            vec.get_feature_names_out().astype(object))
+            got[1])
 
 
 def _assemble(parts) -> pd.DataFrame:
@@ -202,13 +175,12 @@ def _tfidf(df: pd.DataFrame, fit: str, min_df: int, n_jobs: int | None) -> pd.Da
     if fit == "corpus":
         if len(df) < 2:
             return _assemble([])
-        vec = _vectorizer(min_df)
-        try:
-            C = vec.fit_transform(txt).tocoo()
-        except ValueError:
+        got = speech_terms.tfidf(list(txt), min_df)
+        if got is None:
             return _assemble([])
+        C = got[0].tocoo()
         return _assemble([(df["year"].to_numpy()[C.row], iso[C.row], C.col.astype(np.int64),
-                           C.data.astype(np.float32), vec.get_feature_names_out().astype(object))])
+                           C.data.astype(np.float32), got[1])])
     from joblib import Parallel, delayed
 
     groups = list(df.groupby("year", sort=True).indices.items())
