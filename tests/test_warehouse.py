@@ -347,6 +347,26 @@ def test_nested_cached_results_are_each_written_once(mirror, tmp_path, tiny_wh):
         assert calls == ["outer", "inner"]
 
 
+def test_a_result_the_file_cannot_take_is_kept_for_the_process(mirror, tmp_path):
+    """Another Warehouse of the same file open in this process blocks DuckDB's writer: the result is then kept
+    in the process (computed once, not once per Warehouse object), and written once the file is free."""
+    db = tmp_path / "w.duckdb"
+    warehouse.ingest([_ds("t_a", "a.parquet")], db, progress=False)
+    calls = []
+    compute = lambda: calls.append(1) or pd.DataFrame({"x": [1]})  # noqa: E731
+    holder = Warehouse(db)
+    holder.tables()  # an open read-only connection
+    for _ in range(3):
+        with Warehouse(db) as wh:
+            assert warehouse.cached(wh, "held", compute)["x"].tolist() == [1]
+    assert len(calls) == 1 and not holder.has("_cache_held")
+    holder.close()
+    with Warehouse(db) as wh:
+        warehouse.cached(wh, "free", compute)
+    with Warehouse(db) as wh:
+        assert wh.has("_cache_free")
+
+
 def test_memory_cache_never_writes(mirror, tmp_path):
     db = tmp_path / "w.duckdb"
     warehouse.ingest([_ds("t_a", "a.parquet")], db, progress=False)

@@ -549,6 +549,10 @@ def cached(wh: Warehouse, key: str, compute, *, keep=lambda df: True) -> pd.Data
             _remember(wh, name, hit)
             return hit
     opened, generation = wh._opened, wh.generation()
+    here = (str(wh.path.resolve()), generation, name)
+    if wh.cache == "warehouse" and here in _UNWRITTEN:
+        _UNWRITTEN.move_to_end(here)
+        return _UNWRITTEN[here].copy()
     df = compute()
     if not keep(df):
         return df
@@ -582,8 +586,19 @@ def cached(wh: Warehouse, key: str, compute, *, keep=lambda df: True) -> pd.Data
     except duckdb.InterruptException:
         raise KeyboardInterrupt from None
     except (WarehouseError, duckdb.Error, OSError):
-        pass  # busy (another writer), read by another process, read-only or full: no cache this time
+        # busy (another writer), held by another reader (in this process too: DuckDB opens no writer beside an
+        # open read-only connection), read-only or full: no cache in the file this time, but this process keeps
+        # the result, so that every Warehouse of this file here (a test session, the CLI run in-process) does
+        # not compute it again
+        _UNWRITTEN[here] = df.copy()
+        while len(_UNWRITTEN) > _UNWRITTEN_ITEMS:
+            _UNWRITTEN.popitem(last=False)
     return df
+
+
+# Results ``cached`` could not write into their warehouse, per (file, generation, name): see the end of cached().
+_UNWRITTEN: OrderedDict[tuple[str, str, str], pd.DataFrame] = OrderedDict()
+_UNWRITTEN_ITEMS = 64
 
 
 def _remember(wh: Warehouse, name: str, df: pd.DataFrame) -> None:
