@@ -204,7 +204,13 @@ def cosine_panel(speakers: pd.DataFrame, vectors) -> pd.DataFrame:
     if not dense:
         if "tcode" not in vectors.columns:
             vectors = vectors.assign(tcode=pd.factorize(vectors["term"])[0])
-        by_year = dict(iter(vectors[["year", "iso3", "tcode", "weight"]].groupby("year")))
+        # positions per year, and states as integer codes: millions of rows are not split into frames or turned
+        # into Python strings one by one (the matrices below get the same entries in the same order)
+        by_year = vectors.groupby("year").indices
+        iso_code, iso_names = pd.factorize(vectors["iso3"])
+        iso_names = pd.Index(np.asarray(iso_names, dtype=object))
+        tcodes = vectors["tcode"].to_numpy()
+        wts = vectors["weight"].to_numpy(np.float64)
         n_terms = int(vectors["tcode"].max()) + 1 if len(vectors) else 0
     parts = []
     for y, g in speakers.sort_values(["year", "iso3"]).groupby("year"):
@@ -216,13 +222,15 @@ def cosine_panel(speakers: pd.DataFrame, vectors) -> pd.DataFrame:
             E = np.vstack([vectors[(int(y), c)] for c in iso3])
             S = E @ E.T
         else:
-            w = by_year.get(y)
-            if w is None:
+            at = by_year.get(y)
+            if at is None:
                 S = np.zeros((n, n))
             else:
-                rows = pd.Index(iso3).get_indexer(w["iso3"].astype(object))
-                X = sp.csr_matrix((w["weight"].to_numpy(np.float64), (rows, w["tcode"].to_numpy())),
-                                  shape=(n, n_terms))
+                row_of = np.full(len(iso_names), -1, np.int64)  # state code -> row of this year's matrix
+                known = iso_names.get_indexer(iso3)
+                row_of[known[known >= 0]] = np.flatnonzero(known >= 0)
+                rows = row_of[iso_code[at]]
+                X = sp.csr_matrix((wts[at], (rows, tcodes[at])), shape=(n, n_terms))
                 S = (X @ X.T).toarray()
         I, J = np.triu_indices(n, 1)
         sims = S[I, J]
