@@ -413,6 +413,7 @@ def _cached_dyads(wh, states, years, backend, fit, top_terms, min_df, model) -> 
         memo = (str(wh.path), wh.path.stat().st_mtime_ns, wkey, pkey)
         if memo in _MEMO:
             weights, panel = _MEMO[memo]
+            wh._note([SOURCE])  # what a derived result computed from these read
         else:
             weights = _weights(wh, wkey, fit, min_df)
 
