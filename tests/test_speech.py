@@ -379,3 +379,16 @@ def test_real_kcna_salience(real_wh):
     assert out.n_headlines.sum() == distinct
     assert str(out.set_index("year").loc[2014, "last_date"]) == "2014-09-25"
     assert (out.n_china > 0).all() and (out.n_russia > 0).all()
+
+
+def test_term_counts_are_sklearns_on_real_speeches(real_wh):
+    """Three real debates (the China seat's change, the 1990s OCR, a recent year with curly quotes and dashes):
+    the Arrow tokeniser's TF-IDF is sklearn's, bit for bit."""
+    from alignwatch.measures import speech_terms
+
+    df = sp._prepare(real_wh.query("SELECT year, iso3, text FROM ungdc_speeches "
+                                   "WHERE iso3 IS NOT NULL AND year IN (1971, 1995, 2022)"))
+    assert set(df["year"]) == {1971, 1995, 2022}
+    for _, g in df.groupby("year"):
+        texts = g["text"].tolist()
+        assert _same_matrix(speech_terms.tfidf(texts, 2), _sklearn_tfidf(texts, 2))

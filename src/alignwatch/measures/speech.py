@@ -23,10 +23,11 @@ NA: a dyad-year where either state has no speech in the corpus is NA, never 0. T
 including 1971 are the Republic of China's and the ingest files them under TWN (the 1971 debate preceded the seat
 change of 25 October 1971), so CHN has none before 1972 and TWN none after 1971 (TWN–CHN is NA throughout).
 
-Heavy work is cached in the warehouse (dropped by the next ingest), keyed by backend and parameters: the TF-IDF
-weights of every speech (long: year, iso3, term, weight) and the all-dyads similarity panel (~860,000 dyad-years).
-Building both costs about 40 s of CPU, mostly tokenising 42 MB of text, spread over the cores by year (about a
-minute on a free two-core machine; once per ingest); a triad or bloc query then reads a few
+Heavy work is cached in the warehouse (dropped by an ingest that changes the speeches), keyed by backend and
+parameters: the TF-IDF weights of every speech (long: year, iso3, term, weight) and the all-dyads similarity panel
+(~860,000 dyad-years). Building both is mostly tokenising 200 MB of text, done in Arrow by
+:mod:`alignwatch.measures.speech_terms` (sklearn's numbers bit for bit) and spread over the cores by year; a triad
+or bloc query then reads a few
 hundred rows and computes its shared terms in SQL from the cached weights.
 """
 
