@@ -374,10 +374,26 @@ def test_nested_cached_results_are_each_written_once(mirror, tmp_path, tiny_wh):
             return warehouse.cached(wh, "inner", inner).assign(y=2)
 
         with wh:
-            assert warehouse.cached(wh, "outer", outer)["y"].tolist() == [2]
-            assert wh.has("_cache_inner") and wh.has("_cache_outer")
+            assert warehouse.cached(wh, "outer", outer)["y"].tolist() == [2]  # both read nothing: equal sets
+            assert wh.has("_cache_inner") and wh.has("_cache_outer") and wh._reading == []
             assert warehouse.cached(wh, "outer", outer)["y"].tolist() == [2]
         assert calls == ["outer", "inner"]
+
+
+def test_nested_results_record_their_own_inputs(mirror, tmp_path):
+    """An enclosing computation's inputs are what it read itself plus what its nested results read, whatever
+    the order (the inner set equals the outer one while the inner runs)."""
+    db = tmp_path / "w.duckdb"
+    warehouse.ingest([_ds("t_a", "a.parquet"), _ds("t_b", "b.parquet")], db, progress=False)
+    with Warehouse(db) as wh:
+        def outer():
+            inner = warehouse.cached(wh, "inner", lambda: wh.query("SELECT * FROM t_a"))
+            return inner.assign(n=len(wh.query("SELECT * FROM t_b")))
+
+        warehouse.cached(wh, "outer", outer)
+        assert wh._reading == []
+    with Warehouse(db) as wh:
+        assert wh._inputs_of("_cache_inner") == {"t_a"} and wh._inputs_of("_cache_outer") == {"t_a", "t_b"}
 
 
 def test_a_result_the_file_cannot_take_is_kept_for_the_process(mirror, tmp_path):

@@ -141,7 +141,7 @@ class Warehouse:
             try:
                 value = compute()
             finally:
-                self._reading.remove(reading)
+                self._done(reading)
             hit = self._objects[key] = (gen, value, frozenset(reading))
         self._note(hit[2])  # a derived result computed from it depends on what it read
         return hit[1]
@@ -208,6 +208,14 @@ class Warehouse:
         if self._reading:
             known = set(self._names())
             self._note([w for w in set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", sql)) if w in known])
+
+    def _done(self, reading: set[str]) -> None:
+        """Take a finished computation's set off the stack, by identity (sets that are equal are not the same
+        computation; threads of one process may finish in any order)."""
+        for i, r in enumerate(self._reading):
+            if r is reading:
+                del self._reading[i]
+                return
 
     def _note(self, names) -> None:
         """Record ``names`` as inputs of every cached computation now running in this object (see
@@ -629,7 +637,7 @@ def cached(wh: Warehouse, key: str, compute, *, keep=lambda df: True) -> pd.Data
     try:
         df = compute()
     finally:
-        wh._reading.remove(reading)
+        wh._done(reading)
     inputs = frozenset(reading)
     wh._note(inputs)  # an enclosing computation read them too
     if not keep(df):
