@@ -205,9 +205,13 @@ class Warehouse:
     # -------------------------------------------------------------------- what a derived result was read from
 
     def _note_sql(self, sql: str) -> None:
+        """The tables a SQL text names (any identifier that is a table here: never fewer than it reads); a look
+        at the catalog counts as asking which tables exist."""
         if self._reading:
             known = set(self._names())
-            self._note([w for w in set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", sql)) if w in known])
+            words = set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", sql))
+            catalog = [TABLE_LIST] if {"information_schema", "duckdb_tables"} & {w.lower() for w in words} else []
+            self._note([w for w in words if w in known] + catalog)
 
     def _done(self, reading: set[str]) -> None:
         """Take a finished computation's set off the stack, by identity (sets that are equal are not the same
