@@ -98,22 +98,23 @@ def _check(backend: str, fit: str, top_terms: int, min_df: int) -> None:
 # ------------------------------------------------------------------------------------------- pure computation
 
 
-def _year_weights(year: int, iso3: np.ndarray, texts: np.ndarray, min_df: int):
-    """One year's TF-IDF, IDF fitted on that year only, as compact arrays (cheap to send back from a worker)."""
-    if len(iso3) < 2:  # a lone speech shares nothing
+def _year_weights(year: int, docs: np.ndarray, texts: np.ndarray, min_df: int):
+    """One year's TF-IDF, IDF fitted on that year only, as compact numeric arrays (cheap to send back from a
+    worker): year, the speech of each weight (its position in the prepared frame), term number, weight, terms."""
+    if len(docs) < 2:  # a lone speech shares nothing
         return None
     got = speech_terms.tfidf(list(texts), min_df)
     if got is None:  # no term at all, or none left after min_df -> no shared words
         return None
     C = got[0].tocoo()
-    return (np.full(C.nnz, year, dtype=np.int64), iso3[C.row], C.col.astype(np.int64), C.data.astype(np.float32),
+    return (np.full(C.nnz, year, dtype=np.int64), docs[C.row], C.col.astype(np.int64), C.data.astype(np.float32),
             got[1])
 
 
-def _assemble(parts) -> pd.DataFrame:
+def _assemble(parts, doc_iso3: np.ndarray | None = None) -> pd.DataFrame:
     """Long weights from per-year parts, with one global term vocabulary (``tcode``, in alphabetical order, so that
     it breaks ties like the terms do) and Arrow-backed strings; sorted by (iso3, year) so that a query for a few
-    states reads few row groups."""
+    states reads few row groups. ``doc_iso3``: the state of each speech the parts' positions refer to."""
     import pyarrow as pa
 
     parts = [p for p in parts if p is not None and len(p[0])]
@@ -124,7 +125,9 @@ def _assemble(parts) -> pd.DataFrame:
     offsets = np.cumsum([0] + [len(p[4]) for p in parts[:-1]])
     codes, vocab = pd.factorize(np.concatenate([p[4] for p in parts]), sort=True)
     tcode = np.concatenate([codes[p[2] + off] for p, off in zip(parts, offsets)]).astype(np.int32)
-    icode, isos = pd.factorize(np.concatenate([p[1] for p in parts]), sort=True)
+    # states as sorted codes, numbered once per speech rather than once per weight (millions of strings)
+    doc_code, isos = pd.factorize(doc_iso3, sort=True)
+    icode = doc_code[np.concatenate([p[1] for p in parts])]
 
     def strings(idx, values):
         return pd.Series(pd.arrays.ArrowExtensionArray(
@@ -180,14 +183,14 @@ def _tfidf(df: pd.DataFrame, fit: str, min_df: int, n_jobs: int | None) -> pd.Da
         if got is None:
             return _assemble([])
         C = got[0].tocoo()
-        return _assemble([(df["year"].to_numpy()[C.row], iso[C.row], C.col.astype(np.int64),
-                           C.data.astype(np.float32), got[1])])
+        return _assemble([(df["year"].to_numpy()[C.row], C.row.astype(np.int64), C.col.astype(np.int64),
+                           C.data.astype(np.float32), got[1])], iso)
     from joblib import Parallel, delayed
 
     groups = list(df.groupby("year", sort=True).indices.items())
     parts = Parallel(n_jobs=_n_jobs(n_jobs, len(groups), len(df)))(
-        delayed(_year_weights)(int(y), iso[idx], txt[idx], min_df) for y, idx in groups)
-    return _assemble(parts)
+        delayed(_year_weights)(int(y), idx.astype(np.int64), txt[idx], min_df) for y, idx in groups)
+    return _assemble(parts, iso)
 
 
 def _speakers(speeches: pd.DataFrame) -> pd.DataFrame:
