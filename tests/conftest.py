@@ -60,3 +60,14 @@ def real_wh(data_dir, tmp_path_factory) -> Warehouse:
     db = tmp_path_factory.mktemp("real") / "alignwatch.duckdb"
     warehouse.ingest(sources.select(None), db, progress=False)
     return Warehouse(db)
+
+
+@pytest.fixture(autouse=True)
+def _release_real_wh(request):
+    """Close the session warehouse's read-only connection after each test that used it. DuckDB opens no writer
+    beside an open read-only connection in the same process, so while it stays open the derived caches that
+    later tests compute (the CLI run in-process opens its own Warehouse) cannot be written into the file, and
+    subprocesses would compute them again; closed, every cache is computed once per session."""
+    yield
+    if "real_wh" in request.fixturenames:
+        request.getfixturevalue("real_wh").close()

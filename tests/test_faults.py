@@ -63,8 +63,9 @@ CACHE_WRITER = textwrap.dedent("""
     import numpy as np, pandas as pd
     from alignwatch import warehouse
     wh = warehouse.Warehouse(sys.argv[1])
-    def compute():
-        df = pd.DataFrame({"a": np.arange(3_000_000), "b": np.random.default_rng(1).random(3_000_000)})
+    def compute():  # computed from t_b: an ingest that changes t_b drops it
+        n = int(wh.query("SELECT count(*) AS n FROM t_b")["n"].iloc[0])
+        df = pd.DataFrame({"a": np.arange(3_000_000) + n, "b": np.random.default_rng(1).random(3_000_000)})
         pathlib.Path(os.environ["AW_FLAG"]).write_text("writing")
         return df
     warehouse.cached(wh, "fault_demo", compute)
@@ -314,11 +315,12 @@ def test_unreplayable_wal_is_set_aside_by_ingest(env, tmp_path, capsys):
 
 
 def test_sigkill_during_cache_write_then_ingest(env, tmp_path):
-    """Kill a derived-cache write at random points, then re-ingest: the warehouse opens after each step."""
+    """Kill a derived-cache write at random points, then re-ingest the table it was computed from: the warehouse
+    opens after each step, and the derived table (complete or not) is gone."""
     db = tmp_path / "w.duckdb"
     _setup(db)
     rng = random.Random(7)
-    for delay in [rng.uniform(0.0, 0.8) for _ in range(3)]:
+    for k, delay in enumerate([rng.uniform(0.0, 0.8) for _ in range(3)], start=1):
         flag = tmp_path / f"cache-flag-{uuid.uuid4().hex}"
         proc = subprocess.Popen([sys.executable, "-c", CACHE_WRITER, str(db)], env={**env, "AW_FLAG": str(flag)},
                                 stderr=subprocess.PIPE, text=True)
@@ -327,9 +329,10 @@ def test_sigkill_during_cache_write_then_ingest(env, tmp_path):
         proc.send_signal(signal.SIGKILL)
         proc.wait(30)
         _snapshot(db)  # opens (replaying a committed log, or without it)
+        _write(Path(env["ALIGNWATCH_DATA"]), "t_b", 2.0 + k)
         _setup(db, "t_b")
         assert not Path(str(db) + ".wal").exists()
-        assert "_cache_fault_demo" not in _snapshot(db) and _values(db) == {"t_a": (1.0, 50), "t_b": (2.0, 50)}
+        assert "_cache_fault_demo" not in _snapshot(db) and _values(db) == {"t_a": (1.0, 50), "t_b": (2.0 + k, 50)}
 
 
 # ------------------------------------------------------------------------------------------- interrupts

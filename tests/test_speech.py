@@ -7,6 +7,7 @@ import math
 import sys
 
 import duckdb
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -100,6 +101,51 @@ def test_ocr_headers_are_not_shared_terms():
     out = sp.similarity(df, min_df=1)
     assert _row(out, "CHN", "PRK", 1993).shared_terms == "sovereignty"
     assert _row(out, "CHN", "PRK", 1993).similarity == pytest.approx(1.0)
+
+
+def _sklearn_tfidf(texts, min_df):
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    vec = TfidfVectorizer(stop_words="english", token_pattern=sp.TOKEN_PATTERN, min_df=min_df, sublinear_tf=True,
+                          dtype=np.float32)
+    try:
+        return vec.fit_transform(texts), vec.get_feature_names_out()
+    except ValueError:  # empty vocabulary, or none left after min_df
+        return None
+
+
+def _same_matrix(got, want) -> bool:
+    """Bit for bit, in storage order (the row norms are summed in that order)."""
+    if got is None or want is None:
+        return got is None and want is None
+    (X, vx), (Y, vy) = got, want
+    return (X.shape == Y.shape and list(vx) == list(vy) and np.array_equal(X.indptr, Y.indptr)
+            and np.array_equal(X.indices, Y.indices) and np.array_equal(X.data, Y.data) and X.dtype == Y.dtype)
+
+
+TRICKY = [
+    "The Republic of Korea, the DPRK and the USSR in 1953: peace_keeping forces; A/70/PV.13 co-operation Peace",
+    "Côte d'Ivoire, São Tomé, ÉTATS-UNIS et l'Organisation; Россия и Китай; 中华人民共和国 and ΕΛΛΑΔΑ peace",
+    "abc² x² Ⅻabc ⅫⅫⅫ abc1 1abc abc_ _abc ab a nuclear-weapon-free zone’s state’s Member States\n\tend peace",
+    "İstanbul ß STRASSE ǅemal ﬁnance a\u0301b\u0301c combining\u0301marks ŉ \x01ctrl\x01 côte1’abc état_’zone",
+    "", "12 345 ... !!", "the and of", "zone peace Peace PEACE Zone states",
+]
+
+
+def test_term_counts_are_sklearns_bit_for_bit():
+    """The Arrow tokeniser gives sklearn's TfidfVectorizer numbers exactly: digits, underscores, accents,
+    non-Latin letters, non-decimal numerals, curly apostrophes, combining marks, control characters, stop words,
+    1-2 letter debris, min_df pruning, and texts with no term at all."""
+    from alignwatch.measures import speech_terms
+
+    for min_df in (1, 2, 3):
+        assert _same_matrix(speech_terms.tfidf(TRICKY, min_df), _sklearn_tfidf(TRICKY, min_df))
+        for i in range(len(TRICKY)):
+            docs = TRICKY[i:] + TRICKY[:i]  # first appearance decides the storage order
+            assert _same_matrix(speech_terms.tfidf(docs, min_df), _sklearn_tfidf(docs, min_df))
+    for docs in (["", "12"], ["the", "and"], ["a b c"]):
+        assert speech_terms.tfidf(docs, 1) is None and _sklearn_tfidf(docs, 1) is None
+    assert speech_terms.tfidf(["peace zone", "war"], 2) is None and _sklearn_tfidf(["peace zone", "war"], 2) is None
 
 
 def test_duplicate_speech_is_a_data_error():
@@ -333,3 +379,16 @@ def test_real_kcna_salience(real_wh):
     assert out.n_headlines.sum() == distinct
     assert str(out.set_index("year").loc[2014, "last_date"]) == "2014-09-25"
     assert (out.n_china > 0).all() and (out.n_russia > 0).all()
+
+
+def test_term_counts_are_sklearns_on_real_speeches(real_wh):
+    """Three real debates (the China seat's change, the 1990s OCR, a recent year with curly quotes and dashes):
+    the Arrow tokeniser's TF-IDF is sklearn's, bit for bit."""
+    from alignwatch.measures import speech_terms
+
+    df = sp._prepare(real_wh.query("SELECT year, iso3, text FROM ungdc_speeches "
+                                   "WHERE iso3 IS NOT NULL AND year IN (1971, 1995, 2022)"))
+    assert set(df["year"]) == {1971, 1995, 2022}
+    for _, g in df.groupby("year"):
+        texts = g["text"].tolist()
+        assert _same_matrix(speech_terms.tfidf(texts, 2), _sklearn_tfidf(texts, 2))

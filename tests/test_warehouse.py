@@ -142,23 +142,56 @@ def test_missing_warehouse_is_a_clear_error(tmp_path):
 
 
 def test_cached_results_are_dropped_by_the_next_ingest(mirror, tmp_path):
+    """An ingest drops exactly the derived results computed from a table whose content it changed (read directly,
+    through SQL, or through another derived result), those that looked at the list of tables when a new table
+    appears, and those without a record of their inputs; an unchanged re-ingest (--force) drops nothing."""
     db = tmp_path / "w.duckdb"
-    warehouse.ingest([_ds("t_a", "a.parquet")], db, progress=False)
-    wh = Warehouse(db)
+    warehouse.ingest([_ds("t_a", "a.parquet"), _ds("t_b", "b.parquet")], db, progress=False)
     calls = []
 
     def compute():
         calls.append(1)
         return pd.DataFrame({"x": [1, 2]})
 
-    assert warehouse.cached(wh, "demo", compute)["x"].tolist() == [1, 2]
-    assert warehouse.cached(wh, "demo", compute)["x"].tolist() == [1, 2]
-    assert len(calls) == 1
-    wh.close()
+    def build(wh):
+        def read_a():
+            calls.append(1)
+            return wh.df("t_a")
+
+        warehouse.cached(wh, "demo", read_a)
+        warehouse.cached(wh, "sql_a", lambda: wh.query('SELECT sum(value) AS v FROM "t_a"'))
+        warehouse.cached(wh, "on_b", lambda: wh.query("SELECT * FROM t_b"))
+        warehouse.cached(wh, "nested", lambda: warehouse.cached(wh, "demo", compute).assign(y=1))
+        warehouse.cached(wh, "listing", lambda: pd.DataFrame({"n": [len(wh.tables())]}))
+        warehouse.cached(wh, "nothing", lambda: pd.DataFrame({"x": [0]}))
+
+    with Warehouse(db) as wh:
+        build(wh)
+        assert len(calls) == 1
+        build(wh)
+        assert len(calls) == 1  # every result read back
+    names = ["demo", "sql_a", "on_b", "nested", "listing", "nothing"]
+
+    def cached_now():
+        with Warehouse(db) as wh:
+            return [n for n in names if wh.has("_cache_" + n)]
+
+    assert cached_now() == names
+    warehouse.ingest([_ds("t_a", "a.parquet"), _ds("t_b", "b.parquet")], db, progress=False, force=True)
+    assert cached_now() == names  # the same files, read by the same code: the same tables
     pd.DataFrame({"id": [5], "year": [2001], "value": [1.0]}).to_parquet(mirror / "a.parquet")
     warehouse.ingest([_ds("t_a", "a.parquet")], db, progress=False)
-    with Warehouse(db) as wh2:
-        assert not wh2.has("_cache_demo")
+    assert cached_now() == ["on_b", "listing", "nothing"]
+    pd.DataFrame({"id": [1], "year": [2001], "value": [1.0]}).to_parquet(mirror / "c.parquet")
+    warehouse.ingest([_ds("t_c", "c.parquet")], db, progress=False)  # a new table: the listing may differ
+    assert cached_now() == ["on_b", "nothing"]
+    con = duckdb.connect(str(db))  # a derived table an older alignwatch left, without a record of its inputs
+    con.execute("CREATE TABLE _cache_old AS SELECT 1 AS x")
+    con.close()
+    pd.DataFrame({"id": [1], "year": [2002], "value": [2.0]}).to_parquet(mirror / "c.parquet")
+    warehouse.ingest([_ds("t_c", "c.parquet")], db, progress=False)
+    with Warehouse(db) as wh:
+        assert not wh.has("_cache_old") and wh.has("_cache_on_b")
 
 
 # ------------------------------------------------------------------------------------- validation of inputs
@@ -322,6 +355,65 @@ def test_cache_write_skips_a_busy_or_replaced_warehouse(mirror, tmp_path):
         warehouse.cached(wh, "stale", replaced_meanwhile)
     with Warehouse(db) as wh:
         assert wh.has("t_b") and not wh.has("_cache_stale")
+
+
+def test_nested_cached_results_are_each_written_once(mirror, tmp_path, tiny_wh):
+    """A cached computation that reads another cached result (the index's panel reads the families' caches):
+    the inner write changes the file, yet it is the same file, so the outer result is written too, each once."""
+    db = tmp_path / "w.duckdb"
+    warehouse.ingest([_ds("t_a", "a.parquet")], db, progress=False)
+    for wh in (Warehouse(db), tiny_wh(t=pd.DataFrame({"x": [1]}))):  # with provenance, and a hand-made file
+        calls = []
+
+        def inner():
+            calls.append("inner")
+            return pd.DataFrame({"x": [1]})
+
+        def outer():
+            calls.append("outer")
+            return warehouse.cached(wh, "inner", inner).assign(y=2)
+
+        with wh:
+            assert warehouse.cached(wh, "outer", outer)["y"].tolist() == [2]  # both read nothing: equal sets
+            assert wh.has("_cache_inner") and wh.has("_cache_outer") and wh._reading == []
+            assert warehouse.cached(wh, "outer", outer)["y"].tolist() == [2]
+        assert calls == ["outer", "inner"]
+
+
+def test_nested_results_record_their_own_inputs(mirror, tmp_path):
+    """An enclosing computation's inputs are what it read itself plus what its nested results read, whatever
+    the order (the inner set equals the outer one while the inner runs)."""
+    db = tmp_path / "w.duckdb"
+    warehouse.ingest([_ds("t_a", "a.parquet"), _ds("t_b", "b.parquet")], db, progress=False)
+    with Warehouse(db) as wh:
+        def outer():
+            inner = warehouse.cached(wh, "inner", lambda: wh.query("SELECT * FROM t_a"))
+            return inner.assign(n=len(wh.query("SELECT * FROM t_b")))
+
+        warehouse.cached(wh, "outer", outer)
+        assert wh._reading == []
+    with Warehouse(db) as wh:
+        assert wh._inputs_of("_cache_inner") == {"t_a"} and wh._inputs_of("_cache_outer") == {"t_a", "t_b"}
+
+
+def test_a_result_the_file_cannot_take_is_kept_for_the_process(mirror, tmp_path):
+    """Another Warehouse of the same file open in this process blocks DuckDB's writer: the result is then kept
+    in the process (computed once, not once per Warehouse object), and written once the file is free."""
+    db = tmp_path / "w.duckdb"
+    warehouse.ingest([_ds("t_a", "a.parquet")], db, progress=False)
+    calls = []
+    compute = lambda: calls.append(1) or pd.DataFrame({"x": [1]})  # noqa: E731
+    holder = Warehouse(db)
+    holder.tables()  # an open read-only connection
+    for _ in range(3):
+        with Warehouse(db) as wh:
+            assert warehouse.cached(wh, "held", compute)["x"].tolist() == [1]
+    assert len(calls) == 1 and not holder.has("_cache_held")
+    holder.close()
+    with Warehouse(db) as wh:
+        warehouse.cached(wh, "free", compute)
+    with Warehouse(db) as wh:
+        assert wh.has("_cache_free")
 
 
 def test_memory_cache_never_writes(mirror, tmp_path):

@@ -63,7 +63,9 @@ def compute(wh: Warehouse, focus: str, partners: list[str], weights: idx.Weights
     """The index of the focus with each partner, and each dyad's periods explained by the chronology.
 
     Index and periods are computed on the whole series and then cut to ``years``: a year's value and label do not
-    depend on the window asked for (the model smooths over every year, and breaks are found on the whole path)."""
+    depend on the window asked for (the model smooths over every year, and breaks are found on the whole path).
+    ``replicates``: the joint posterior paths drawn to locate each period break (None: the weights file's
+    ``[draws] replicates``); the index's intervals are exact and need none."""
     ctx = Context(wh=wh, focus=focus, partners=list(partners), weights=weights or idx.load_weights(), years=years)
     t0 = time.perf_counter()
     di, panel, notes = idx.dyad_index(wh, ctx.states, None, ctx.weights, replicates=replicates, return_panel=True)
@@ -75,7 +77,7 @@ def compute(wh: Warehouse, focus: str, partners: list[str], weights: idx.Weights
     for a, b in ctx.dyads:
         p = panel[(panel["a"] == a) & (panel["b"] == b)]
         table, _ = per.periods(ctx.rows(a, b), p, chronology.events_of(events, a, b), weights=ctx.weights,
-                               seed=ctx.weights.seed)
+                               B=replicates, seed=ctx.weights.seed)
         ctx.periods[(a, b)] = per.cut(table, years)
     if years is not None:
         ctx.index = di[di["year"].between(*years)].reset_index(drop=True)

@@ -32,7 +32,7 @@ from . import index_indicators as ind
 from . import index_model as im
 from .errors import UsageError
 from .measures import families
-from .warehouse import CACHE_PREFIX, Warehouse, cached
+from .warehouse import Warehouse, cached
 
 INDEX_VERSION = 2  # bump when the indicator panel changes: part of the reference cache key
 MODEL_VERSION = 1  # bump when the model or its estimation changes: part of the fitted model's cache key
@@ -163,12 +163,13 @@ def _key(prefix: str, *parts) -> str:
 
 @functools.cache
 def code_version() -> str:
-    """A fingerprint of the model's, the indicators' and the families' code (``registry.code_version``): a cached
-    panel or fit is never read by other code, nor after a family's computation changed."""
+    """A fingerprint of the model's and the indicators' code and of the families' code and curated tables
+    (:func:`alignwatch.measures.registry.code_version`: the panel is made of the families' tables): a cached
+    reference panel or fit is never read by other code."""
     from .measures.registry import code_version as families_version
 
-    text = "".join(Path(m.__file__).read_text("utf-8") for m in (im, ind)) + families_version()
-    return f"{MODEL_VERSION}.{hashlib.sha256(text.encode()).hexdigest()[:12]}"
+    text = "".join(Path(m.__file__).read_text("utf-8") for m in (im, ind))
+    return f"{MODEL_VERSION}.{hashlib.sha256(text.encode()).hexdigest()[:12]}.{families_version()}"
 
 
 def reference_states(weights: Weights) -> list[str]:
@@ -186,10 +187,6 @@ def reference_observations(wh: Warehouse, weights: Weights, notes: list[str] | N
     key = _key("index_obs_", ref, fams, [weights.domain_of(f) for f in fams], INDEX_VERSION, code_version())
     mine: list[str] = []
     df = cached(wh, key, lambda: ind.indicator_panel(wh, ref, weights, mine), keep=lambda d: not mine)
-    if not mine and wh.cache == "warehouse" and not wh.has(CACHE_PREFIX + key):
-        # the families' own caches were written while this was computed, which changes the file, and
-        # ``cached`` then declines to write (it cannot tell that change from an ingest): write it now
-        df = cached(wh, key, lambda: df)
     notes.extend(mine)
     return df
 

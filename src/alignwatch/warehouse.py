@@ -22,7 +22,9 @@ import contextlib
 import datetime as dt
 import errno
 import hashlib
+import json
 import os
+import re
 import shutil
 import sys
 import threading
@@ -44,6 +46,12 @@ from .writelock import WriterLock, pid_alive
 
 PROVENANCE = "_provenance"
 CACHE_PREFIX = "_cache_"
+# What each derived table was computed from: the ingested tables its computation read (through Warehouse.table,
+# .df, .query, .arrow; a derived table read stands for its own inputs), TABLE_LIST where it asked which tables
+# exist, ANY where that is unknown. An ingest drops only the derived tables whose inputs it changed.
+INPUTS = "_derived_inputs"
+TABLE_LIST = "*tables*"
+ANY = "*any*"
 PROVENANCE_DDL = f"""
 CREATE TABLE IF NOT EXISTS {PROVENANCE} (
     "table" VARCHAR PRIMARY KEY, source VARCHAR, origin VARCHAR, url VARCHAR, sha256 VARCHAR, rows BIGINT,
@@ -91,6 +99,10 @@ class Warehouse:
         self._opened: tuple | None = None  # identity of the file the connection reads (see _identity)
         self._generation: str | None = None
         self._memory: OrderedDict[str, pd.DataFrame] = OrderedDict()
+        self._written: set[tuple] = set()  # file identities left by this object's own cache writes
+        self._objects: dict[str, tuple[str, object, frozenset[str]]] = {}  # see memo()
+        self._reading: list[set[str]] = []  # the inputs read by each cached computation now running (nested)
+        self._memory_inputs: dict[str, frozenset[str]] = {}  # inputs of the results in _memory
         self._separate = SeparateCache(cache_file or SeparateCache.default_path(self.path)) \
             if cache == "separate" else None
 
@@ -99,12 +111,7 @@ class Warehouse:
         changes with every ingest that loads anything; the file's identity where there is no provenance."""
         if self._generation is None:
             con = self.con
-            if self.has(PROVENANCE):
-                rows = con.execute(f'SELECT "table", sha256, CAST(ingested_at AS VARCHAR), version '
-                                   f'FROM {PROVENANCE} ORDER BY 1').fetchall()
-                self._generation = hashlib.sha256(repr(rows).encode()).hexdigest()[:16]
-            else:
-                self._generation = "file-" + "-".join(map(str, self._opened or ()))
+            self._generation = _provenance_generation(con) or "file-" + "-".join(map(str, self._opened or ()))
         return self._generation
 
     @property
@@ -122,6 +129,23 @@ class Warehouse:
             self._opened = identity
         return self._con
 
+    def memo(self, key: str, compute):
+        """``compute()`` once per what the file holds (:meth:`generation`), kept in this object: for a tidied
+        read of several tables that one command asks for many times (the report reads the Council's votes for four
+        sections). The result is shared: callers must not modify it."""
+        gen = self.generation()
+        hit = self._objects.get(key)
+        if hit is None or hit[0] != gen:
+            reading: set[str] = set()
+            self._reading.append(reading)
+            try:
+                value = compute()
+            finally:
+                self._done(reading)
+            hit = self._objects[key] = (gen, value, frozenset(reading))
+        self._note(hit[2])  # a derived result computed from it depends on what it read
+        return hit[1]
+
     def close(self) -> None:
         if self._con is not None:
             self._con.close()
@@ -136,16 +160,22 @@ class Warehouse:
     def __exit__(self, *exc):
         self.close()
 
-    def tables(self) -> list[str]:
+    def _names(self) -> list[str]:
         rows = self.con.execute("SELECT table_name FROM information_schema.tables ORDER BY 1").fetchall()
         return [r[0] for r in rows]
 
+    def tables(self) -> list[str]:
+        self._note([TABLE_LIST])  # a result that looked at the list depends on which tables exist
+        return self._names()
+
     def has(self, *names: str) -> bool:
-        present = set(self.tables())
+        self._note([TABLE_LIST])
+        present = set(self._names())
         return all(n in present for n in names)
 
     def require(self, *names: str) -> None:
-        missing = [n for n in names if not self.has(n)]
+        present = set(self._names())  # a missing table raises: a result computed past this never depended on it
+        missing = [n for n in names if n not in present]
         if missing:
             raise WarehouseError(
                 f"warehouse {self.path} lacks table(s) {', '.join(missing)}",
@@ -155,6 +185,7 @@ class Warehouse:
     def table(self, name: str, columns: Iterable[str] | None = None) -> pa.Table:
         """A whole table as Arrow. ``name`` must be an ingested table (checked, never interpolated blindly)."""
         self.require(name)
+        self._note([name])
         cols = "*" if columns is None else ", ".join(_ident(c) for c in columns)
         return self.con.sql(f"SELECT {cols} FROM {_ident(name)}").to_arrow_table()
 
@@ -163,12 +194,69 @@ class Warehouse:
 
     def query(self, sql: str, params: list | dict | None = None) -> pd.DataFrame:
         """Run a fixed SQL text with bound parameters. User strings go in ``params``, never into ``sql``."""
+        self._note_sql(sql)
         return self.con.execute(sql, params or []).fetchdf()
+
+    def arrow(self, sql: str, params: list | dict | None = None) -> pa.Table:
+        """:meth:`query` as an Arrow table (dictionary-encoding or zero-copy reads of million-row results)."""
+        self._note_sql(sql)
+        return self.con.sql(sql, params=params or None).to_arrow_table()
+
+    # -------------------------------------------------------------------- what a derived result was read from
+
+    def _note_sql(self, sql: str) -> None:
+        """The tables a SQL text names (any identifier that is a table here: never fewer than it reads); a look
+        at the catalog counts as asking which tables exist."""
+        if self._reading:
+            known = set(self._names())
+            words = set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", sql))
+            catalog = [TABLE_LIST] if {"information_schema", "duckdb_tables"} & {w.lower() for w in words} else []
+            self._note([w for w in words if w in known] + catalog)
+
+    def _done(self, reading: set[str]) -> None:
+        """Take a finished computation's set off the stack, by identity (sets that are equal are not the same
+        computation; threads of one process may finish in any order)."""
+        for i, r in enumerate(self._reading):
+            if r is reading:
+                del self._reading[i]
+                return
+
+    def _note(self, names) -> None:
+        """Record ``names`` as inputs of every cached computation now running in this object (see
+        :func:`cached`); a derived table read is replaced by the inputs recorded for it."""
+        if not self._reading:
+            return
+        got: set[str] = set()
+        for n in names:
+            got |= self._inputs_of(n) if n.startswith(CACHE_PREFIX) else {n}
+        for reading in self._reading:
+            reading |= got
+
+    def _inputs_of(self, name: str) -> set[str]:
+        """The recorded inputs of a derived table (``{ANY}`` where none were recorded: an older file)."""
+        if name in self._memory_inputs:
+            return set(self._memory_inputs[name])
+        if INPUTS in self._names():
+            rows = self.con.execute(f'SELECT inputs FROM {INPUTS} WHERE "name" = ?', [name]).fetchall()
+            if rows:
+                return set(json.loads(rows[0][0]))
+        return {ANY}
 
     def provenance(self) -> pd.DataFrame:
         if not self.has(PROVENANCE):
             return pd.DataFrame()
         return self.query(f'SELECT * FROM {PROVENANCE} ORDER BY "table"')
+
+
+def _provenance_generation(con: duckdb.DuckDBPyConnection) -> str | None:
+    """:meth:`Warehouse.generation` of the file ``con`` reads; None where it has no provenance table. A cache
+    write leaves it as it is (it touches no provenance row); every ingest that loads anything changes it."""
+    if not con.execute("SELECT table_name FROM information_schema.tables WHERE table_name = ?",
+                       [PROVENANCE]).fetchall():  # fetch all: leave no result open on the connection
+        return None
+    rows = con.execute(f'SELECT "table", sha256, CAST(ingested_at AS VARCHAR), version '
+                       f'FROM {PROVENANCE} ORDER BY 1').fetchall()
+    return hashlib.sha256(repr(rows).encode()).hexdigest()[:16]
 
 
 def _ident(name: str) -> str:
@@ -402,13 +490,17 @@ def _ingest_locked(located, digests, db: Path, force: bool, progress: bool) -> l
                      dt.datetime.now(dt.UTC).replace(tzinfo=None), __version__, ds.citation, spec_fingerprint(ds),
                      *(got.get(c) for c in DOWNLOAD_COLUMNS)],
                 )
-                # a re-ingested source invalidates derived results cached from it
-                for (name,) in con.execute(
-                    "SELECT table_name FROM information_schema.tables WHERE table_name LIKE ?", [CACHE_PREFIX + "%"]
-                ).fetchall():
-                    con.execute(f"DROP TABLE {_ident(name)}")
                 results.append(IngestResult(ds.table, "loaded", tbl.num_rows, digest, str(path), years))
                 del tbl
+            # derived results computed from a table whose content changed are dropped; the others stay (a table
+            # loaded again from the same file by the same code, under --force, is the same table)
+            changed = {ds.table for ds, _, digest in todo
+                       if previous.get(ds.table) != (digest, __version__, spec_fingerprint(ds))}
+            new_tables = any(ds.table not in previous for ds, _, _ in todo)
+            con.execute(INPUTS_DDL)
+            for name in stale_caches(con, changed, new_tables):
+                con.execute(f"DROP TABLE {_ident(name)}")
+                con.execute(f'DELETE FROM {INPUTS} WHERE "name" = ?', [name])
             con.execute("CHECKPOINT")
         finally:
             con.close()
@@ -511,57 +603,121 @@ def progress_bar(items: list, show: bool, describe=lambda item: item[0].table, l
 
 
 def cached(wh: Warehouse, key: str, compute, *, keep=lambda df: True) -> pd.DataFrame:
-    """A derived result, cached as ``_cache_<key>`` (dropped by the next ingest).
+    """A derived result, cached as ``_cache_<key>`` until an ingest changes a table it was computed from.
 
-    Heavy results (all-dyad panels) are computed once per ingest. With ``wh.cache == "memory"`` the result stays in
+    Heavy results (all-dyad panels) are computed once. With ``wh.cache == "memory"`` the result stays in
     ``wh`` (the file is never written). Otherwise the read-only connection is swapped for a short write
     connection, under the writer lock, only when the cache is missing; a warehouse that another process is
-    writing, or that was replaced since ``compute`` read it, or cannot be written, just means no cache this time.
-    ``keep(df)`` False leaves an incomplete result uncached.
+    writing, or that was replaced since ``compute`` read it, or cannot be written, just means no cache in the file
+    this time (the result is kept for this process). ``keep(df)`` False leaves an incomplete result uncached.
+
+    The tables ``compute`` reads through ``wh`` are recorded beside the result (:data:`INPUTS`; a derived table
+    it reads, directly or through a nested ``cached``, counts as that table's own inputs), so that an ingest
+    drops only the results whose inputs it changed: new speeches leave the trade panels cached, and an unchanged
+    re-ingest (``--force``) leaves everything.
     """
     name = CACHE_PREFIX + key
     if name in wh._memory:
         wh._memory.move_to_end(name)
+        wh._note([name])
         return wh._memory[name].copy()
-    if wh.has(name):
-        return wh.df(name)
+    if name in wh._names():
+        return wh.df(name)  # notes the table's recorded inputs
     if wh._separate is not None:
         hit = wh._separate.get(name, wh.generation())
         if hit is not None:
-            _remember(wh, name, hit)
+            _remember(wh, name, hit, frozenset([ANY]))
+            wh._note([name])
             return hit
-    opened = wh._opened
-    df = compute()
+    opened, generation = wh._opened, wh.generation()
+    here = (str(wh.path.resolve()), generation, name)
+    if wh.cache == "warehouse" and here in _UNWRITTEN:
+        _UNWRITTEN.move_to_end(here)
+        hit, inputs = _UNWRITTEN[here]
+        wh._note(inputs)
+        return hit.copy()
+    reading: set[str] = set()
+    wh._reading.append(reading)
+    try:
+        df = compute()
+    finally:
+        wh._done(reading)
+    inputs = frozenset(reading)
+    wh._note(inputs)  # an enclosing computation read them too
     if not keep(df):
         return df
     if wh.cache != "warehouse":
-        _remember(wh, name, df)
+        _remember(wh, name, df, inputs)
         if wh._separate is not None:
             wh._separate.put(name, df, wh.generation())
         return df
     wh.close()
     try:
         with WriterLock(wh.path, wait=0, purpose="cache write"):
-            if opened is None or _identity(wh.path) != opened:
-                return df  # an ingest replaced the file while we computed: this result is not of the new file
+            if opened is None:
+                return df
+            before = _identity(wh.path)
             con = duckdb.connect(str(wh.path))
             try:
+                # Is this still the file ``compute`` read? Its provenance says so: a cache written meanwhile (by a
+                # cached computation that ``compute`` called: the index's panel reads the families' caches)
+                # changes the file but not its provenance, an ingest changes both. A file without provenance
+                # (tests' hand-made warehouses) is compared by identity, allowing this object's own cache writes.
+                now = _provenance_generation(con)
+                same = now == generation if now is not None else before in (opened, *wh._written)
+                if not same:
+                    return df  # an ingest replaced the file while we computed: this result is not of the new file
                 con.register("_incoming", df)
                 con.execute(f"CREATE OR REPLACE TABLE {_ident(name)} AS SELECT * FROM _incoming")
+                con.execute(INPUTS_DDL)
+                con.execute(f'INSERT OR REPLACE INTO {INPUTS} VALUES (?, ?)', [name, json.dumps(sorted(inputs))])
                 con.execute("CHECKPOINT")
             finally:
                 con.close()
+            wh._written.add(_identity(wh.path))
     except duckdb.InterruptException:
         raise KeyboardInterrupt from None
     except (WarehouseError, duckdb.Error, OSError):
-        pass  # busy (another writer), read by another process, read-only or full: no cache this time
+        # busy (another writer), held by another reader (in this process too: DuckDB opens no writer beside an
+        # open read-only connection), read-only or full: no cache in the file this time, but this process keeps
+        # the result, so that every Warehouse of this file here (a test session, the CLI run in-process) does
+        # not compute it again
+        _UNWRITTEN[here] = (df.copy(), inputs)
+        while len(_UNWRITTEN) > _UNWRITTEN_ITEMS:
+            _UNWRITTEN.popitem(last=False)
     return df
 
 
-def _remember(wh: Warehouse, name: str, df: pd.DataFrame) -> None:
+def _remember(wh: Warehouse, name: str, df: pd.DataFrame, inputs: frozenset[str]) -> None:
     wh._memory[name] = df.copy()
+    wh._memory_inputs[name] = inputs
     while len(wh._memory) > wh.MEMORY_ITEMS:
-        wh._memory.popitem(last=False)
+        old, _ = wh._memory.popitem(last=False)
+        wh._memory_inputs.pop(old, None)
+
+
+INPUTS_DDL = f'CREATE TABLE IF NOT EXISTS {INPUTS} ("name" VARCHAR PRIMARY KEY, inputs VARCHAR)'
+
+
+def stale_caches(con: duckdb.DuckDBPyConnection, changed: set[str], new_tables: bool) -> list[str]:
+    """The derived tables an ingest must drop: those computed from a table it ``changed``, those that looked at
+    the list of tables when ``new_tables`` appear, and those whose inputs were not recorded."""
+    names = [r[0] for r in con.execute("SELECT table_name FROM information_schema.tables WHERE table_name LIKE ?",
+                                       [CACHE_PREFIX + "%"]).fetchall()]
+    have = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables WHERE table_name = ?",
+                                      [INPUTS]).fetchall()}
+    recorded = dict(con.execute(f'SELECT "name", inputs FROM {INPUTS}').fetchall()) if have else {}
+    out = []
+    for n in names:
+        inputs = set(json.loads(recorded[n])) if n in recorded else {ANY}
+        if ANY in inputs or inputs & changed or (new_tables and TABLE_LIST in inputs):
+            out.append(n)
+    return out
+
+
+# Results ``cached`` could not write into their warehouse, per (file, generation, name), with their inputs.
+_UNWRITTEN: OrderedDict[tuple[str, str, str], tuple[pd.DataFrame, frozenset[str]]] = OrderedDict()
+_UNWRITTEN_ITEMS = 64
 
 
 class SeparateCache:

@@ -41,8 +41,9 @@ StateB = Annotated[str, typer.Argument(help="Second state (ISO3 code or name).")
 StatesOption = Annotated[str | None, typer.Option("--states", help="States (comma list of ISO3 codes or names).")]
 WeightsOption = Annotated[str | None, typer.Option("--weights", help="TOML file overriding the default weights.")]
 ReplicatesOption = Annotated[int | None, typer.Option(
-    "--replicates", min=0, max=5000, help="Bootstrap replicates behind the intervals (default: 200, from the "
-                                          "weights file; 0 = point estimates only, faster).")]
+    "--replicates", min=0, max=5000, help="Joint posterior paths drawn to locate each period break (break "
+                                          "stability and interval; default: the weights file's [draws] replicates, "
+                                          "25; 0 = no draws, faster). The index's intervals are exact and need none.")]
 PlotOption = Annotated[Path | None, typer.Option("--plot", help="Also write the figure as a standalone HTML file.")]
 
 

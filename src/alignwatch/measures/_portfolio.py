@@ -150,7 +150,7 @@ class _Data:
 def _arrays(wh: Warehouse, sql: str, params: list, names: pd.Index, keys: tuple[str, ...]) -> dict[str, np.ndarray]:
     """A fixed query via Arrow: ISO3 columns ``keys`` as codes into ``names`` (-1 unknown), the rest as numbers,
     rows sorted by year. Dictionary-encoding the strings keeps a million-row read fast."""
-    tbl = wh.con.sql(sql, params=params or None).to_arrow_table()
+    tbl = wh.arrow(sql, params)
     out = {}
     for col in tbl.column_names:
         arr = tbl.column(col).combine_chunks()

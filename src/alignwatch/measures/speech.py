@@ -23,10 +23,11 @@ NA: a dyad-year where either state has no speech in the corpus is NA, never 0. T
 including 1971 are the Republic of China's and the ingest files them under TWN (the 1971 debate preceded the seat
 change of 25 October 1971), so CHN has none before 1972 and TWN none after 1971 (TWN–CHN is NA throughout).
 
-Heavy work is cached in the warehouse (dropped by the next ingest), keyed by backend and parameters: the TF-IDF
-weights of every speech (long: year, iso3, term, weight) and the all-dyads similarity panel (~860,000 dyad-years).
-Building both costs about 40 s of CPU, mostly tokenising 42 MB of text, spread over the cores by year (about a
-minute on a free two-core machine; once per ingest); a triad or bloc query then reads a few
+Heavy work is cached in the warehouse (dropped by an ingest that changes the speeches), keyed by backend and
+parameters: the TF-IDF weights of every speech (long: year, iso3, term, weight) and the all-dyads similarity panel
+(~860,000 dyad-years). Building both is mostly tokenising 200 MB of text, done in Arrow by
+:mod:`alignwatch.measures.speech_terms` (sklearn's numbers bit for bit) and spread over the cores by year; a triad
+or bloc query then reads a few
 hundred rows and computes its shared terms in SQL from the cached weights.
 """
 
@@ -42,6 +43,7 @@ import scipy.sparse as sp
 
 from ..errors import DataError, UsageError
 from ..warehouse import CACHE_PREFIX, Warehouse, cached
+from . import speech_terms
 from .registry import Family, check_years, code_version, register
 
 SOURCE = "ungdc_speeches"
@@ -82,13 +84,6 @@ def clean_text(texts: pd.Series) -> pd.Series:
     return out
 
 
-def _vectorizer(min_df: int):
-    from sklearn.feature_extraction.text import TfidfVectorizer
-
-    return TfidfVectorizer(stop_words="english", token_pattern=TOKEN_PATTERN, min_df=min_df, sublinear_tf=True,
-                           dtype=np.float32)
-
-
 def _check(backend: str, fit: str, top_terms: int, min_df: int) -> None:
     if backend not in BACKENDS:
         raise UsageError(f"unknown speech backend {backend!r}", hint=f"choose from: {', '.join(BACKENDS)}")
@@ -103,23 +98,23 @@ def _check(backend: str, fit: str, top_terms: int, min_df: int) -> None:
 # ------------------------------------------------------------------------------------------- pure computation
 
 
-def _year_weights(year: int, iso3: np.ndarray, texts: np.ndarray, min_df: int):
-    """One year's TF-IDF, IDF fitted on that year only, as compact arrays (cheap to send back from a worker)."""
-    if len(iso3) < 2:  # a lone speech shares nothing
+def _year_weights(year: int, docs: np.ndarray, texts: np.ndarray, min_df: int):
+    """One year's TF-IDF, IDF fitted on that year only, as compact numeric arrays (cheap to send back from a
+    worker): year, the speech of each weight (its position in the prepared frame), term number, weight, terms."""
+    if len(docs) < 2:  # a lone speech shares nothing
         return None
-    vec = _vectorizer(min_df)
-    try:
-        C = vec.fit_transform(texts).tocoo()
-    except ValueError:  # sklearn: "empty vocabulary" / "after pruning, no terms remain" -> no shared words
+    got = speech_terms.tfidf(list(texts), min_df)
+    if got is None:  # no term at all, or none left after min_df -> no shared words
         return None
-    return (np.full(C.nnz, year, dtype=np.int64), iso3[C.row], C.col.astype(np.int64), C.data.astype(np.float32),
-            vec.get_feature_names_out().astype(object))
+    C = got[0].tocoo()
+    return (np.full(C.nnz, year, dtype=np.int64), docs[C.row], C.col.astype(np.int64), C.data.astype(np.float32),
+            got[1])
 
 
-def _assemble(parts) -> pd.DataFrame:
+def _assemble(parts, doc_iso3: np.ndarray | None = None) -> pd.DataFrame:
     """Long weights from per-year parts, with one global term vocabulary (``tcode``, in alphabetical order, so that
     it breaks ties like the terms do) and Arrow-backed strings; sorted by (iso3, year) so that a query for a few
-    states reads few row groups."""
+    states reads few row groups. ``doc_iso3``: the state of each speech the parts' positions refer to."""
     import pyarrow as pa
 
     parts = [p for p in parts if p is not None and len(p[0])]
@@ -130,7 +125,9 @@ def _assemble(parts) -> pd.DataFrame:
     offsets = np.cumsum([0] + [len(p[4]) for p in parts[:-1]])
     codes, vocab = pd.factorize(np.concatenate([p[4] for p in parts]), sort=True)
     tcode = np.concatenate([codes[p[2] + off] for p, off in zip(parts, offsets)]).astype(np.int32)
-    icode, isos = pd.factorize(np.concatenate([p[1] for p in parts]), sort=True)
+    # states as sorted codes, numbered once per speech rather than once per weight (millions of strings)
+    doc_code, isos = pd.factorize(doc_iso3, sort=True)
+    icode = doc_code[np.concatenate([p[1] for p in parts])]
 
     def strings(idx, values):
         return pd.Series(pd.arrays.ArrowExtensionArray(
@@ -182,19 +179,18 @@ def _tfidf(df: pd.DataFrame, fit: str, min_df: int, n_jobs: int | None) -> pd.Da
     if fit == "corpus":
         if len(df) < 2:
             return _assemble([])
-        vec = _vectorizer(min_df)
-        try:
-            C = vec.fit_transform(txt).tocoo()
-        except ValueError:
+        got = speech_terms.tfidf(list(txt), min_df)
+        if got is None:
             return _assemble([])
-        return _assemble([(df["year"].to_numpy()[C.row], iso[C.row], C.col.astype(np.int64),
-                           C.data.astype(np.float32), vec.get_feature_names_out().astype(object))])
+        C = got[0].tocoo()
+        return _assemble([(df["year"].to_numpy()[C.row], C.row.astype(np.int64), C.col.astype(np.int64),
+                           C.data.astype(np.float32), got[1])], iso)
     from joblib import Parallel, delayed
 
     groups = list(df.groupby("year", sort=True).indices.items())
     parts = Parallel(n_jobs=_n_jobs(n_jobs, len(groups), len(df)))(
-        delayed(_year_weights)(int(y), iso[idx], txt[idx], min_df) for y, idx in groups)
-    return _assemble(parts)
+        delayed(_year_weights)(int(y), idx.astype(np.int64), txt[idx], min_df) for y, idx in groups)
+    return _assemble(parts, iso)
 
 
 def _speakers(speeches: pd.DataFrame) -> pd.DataFrame:
@@ -212,7 +208,13 @@ def cosine_panel(speakers: pd.DataFrame, vectors) -> pd.DataFrame:
     if not dense:
         if "tcode" not in vectors.columns:
             vectors = vectors.assign(tcode=pd.factorize(vectors["term"])[0])
-        by_year = dict(iter(vectors[["year", "iso3", "tcode", "weight"]].groupby("year")))
+        # positions per year, and states as integer codes: millions of rows are not split into frames or turned
+        # into Python strings one by one (the matrices below get the same entries in the same order)
+        by_year = vectors.groupby("year").indices
+        iso_code, iso_names = pd.factorize(vectors["iso3"])
+        iso_names = pd.Index(np.asarray(iso_names, dtype=object))
+        tcodes = vectors["tcode"].to_numpy()
+        wts = vectors["weight"].to_numpy(np.float64)
         n_terms = int(vectors["tcode"].max()) + 1 if len(vectors) else 0
     parts = []
     for y, g in speakers.sort_values(["year", "iso3"]).groupby("year"):
@@ -224,13 +226,15 @@ def cosine_panel(speakers: pd.DataFrame, vectors) -> pd.DataFrame:
             E = np.vstack([vectors[(int(y), c)] for c in iso3])
             S = E @ E.T
         else:
-            w = by_year.get(y)
-            if w is None:
+            at = by_year.get(y)
+            if at is None:
                 S = np.zeros((n, n))
             else:
-                rows = pd.Index(iso3).get_indexer(w["iso3"].astype(object))
-                X = sp.csr_matrix((w["weight"].to_numpy(np.float64), (rows, w["tcode"].to_numpy())),
-                                  shape=(n, n_terms))
+                row_of = np.full(len(iso_names), -1, np.int64)  # state code -> row of this year's matrix
+                known = iso_names.get_indexer(iso3)
+                row_of[known[known >= 0]] = np.flatnonzero(known >= 0)
+                rows = row_of[iso_code[at]]
+                X = sp.csr_matrix((wts[at], (rows, tcodes[at])), shape=(n, n_terms))
                 S = (X @ X.T).toarray()
         I, J = np.triu_indices(n, 1)
         sims = S[I, J]
@@ -413,6 +417,7 @@ def _cached_dyads(wh, states, years, backend, fit, top_terms, min_df, model) -> 
         memo = (str(wh.path), wh.path.stat().st_mtime_ns, wkey, pkey)
         if memo in _MEMO:
             weights, panel = _MEMO[memo]
+            wh._note([SOURCE])  # what a derived result computed from these read
         else:
             weights = _weights(wh, wkey, fit, min_df)
 

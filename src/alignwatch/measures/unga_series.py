@@ -218,7 +218,7 @@ _RAW_ITEMS_SQL = "SELECT DISTINCT rcid::BIGINT AS item FROM unga_votes_raw"
 
 def _arrow_frame(wh: Warehouse, sql: str, params: list) -> pd.DataFrame:
     """A fixed query with bound parameters, via Arrow; the ``iso3`` column comes back categorical (fast)."""
-    tbl = wh.con.sql(sql, params=params).to_arrow_table()
+    tbl = wh.arrow(sql, params)
     cols = {}
     for name in tbl.column_names:
         col = tbl.column(name).combine_chunks()

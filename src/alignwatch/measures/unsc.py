@@ -113,8 +113,14 @@ class UnscData:
 
 
 def load(wh: Warehouse) -> UnscData:
-    """Read and check every Security Council table once (the measures below accept the result as ``data=``)."""
+    """Read and check every Security Council table once (the measures below accept the result as ``data=``);
+    kept in ``wh`` for the file's generation (:meth:`Warehouse.memo`), so a report's four Council sections read
+    the tables once. The frames are shared: read them, never modify them in place."""
     wh.require("unsc_member_votes", "unsc_vetoes")
+    return wh.memo("unsc.load", lambda: _load(wh))
+
+
+def _load(wh: Warehouse) -> UnscData:
     present = set(wh.tables())
     votes, texts = _member_votes(wh, "unga_votes_2025" in present)
     if "undl_sc_votes" in present:
@@ -225,7 +231,7 @@ def _undl_votes(wh: Warehouse) -> tuple[pd.DataFrame, pd.DataFrame]:
     u["key"] = norm_resolution(u["resolution_symbol"])
     u = u[u["key"].notna()]
     u["vote"] = u["vote"].map(_UNDL_VOTE)
-    without = u.groupby("key")["vote"].transform(lambda v: v.eq("not_voting").all())
+    without = u["vote"].eq("not_voting").groupby(u["key"]).transform("all")  # vectorised: ~6,000 resolutions
     u.loc[without.to_numpy(bool), "vote"] = "no_vote"
     date = pd.to_datetime(u["vote_date"])
     u["year"] = date.dt.year.astype("int64")
