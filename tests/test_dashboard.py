@@ -83,7 +83,7 @@ def test_address_round_trip_and_canonical_codes():
                             "TUR"]), "too many states (13)"),
     ("?states=PRK," + "A" * 61, "too long"),
     ("?" + "x" * 600, "query string is too long"),
-    ("?a=1&b=2&c=3&d=4&e=5&f=6", "too many parameters"),
+    ("?a=1&b=2&c=3&d=4&e=5&f=6&g=7", "too many parameters"),
 ])
 def test_bad_addresses_give_one_clear_message(query, says):
     with pytest.raises(UsageError) as e:
@@ -161,7 +161,7 @@ def _fake_context(wh, focus, partners, weights=None, years=None, replicates=None
                              economic_families=0, composite=v, composite_lo=v - 1, composite_hi=v + 1, n_families=2,
                              families="treaties,unga", gap=np.nan, divergence=False))
             for fam, score in (("unga", 0.8), ("treaties", 3.0)):
-                panel.append(dict(a=a, b=b, year=y, family=fam, score=score, se=0.1, source=f"src_{fam}",
+                panel.append(dict(a=a, b=b, year=y, family=fam, indicator=fam, score=score, se=0.1, source=f"src_{fam}",
                                   domain="political", mean=0.5, sd=1.0, noise=0.1, n_ref=10, z=score - 0.5,
                                   z_se=0.1))
         periods[(a, b)] = pd.DataFrame([
