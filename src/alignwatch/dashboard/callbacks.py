@@ -246,7 +246,7 @@ def _register_tabs(app: dash.Dash, data: Data) -> None:
                html.Details([html.Summary("Cohesion table"), html.Div(id="cohesion-table", children=table(
                    v["cohesion"], ["year", "members", "within", "within_min", "n_within", "to_rest", "all_dyads",
                                    "gap"]))], open=False),
-               html.H3("Each member's agreement with the other members"), graph(v["members_fig"])]
+               html.H3("Each member's agreement with the other members"), graph(v["members_fig"], "network-members")]
         if "network_fig" in v:
             out += [html.H3(f"The agreement network of {v['year']}"), graph(v["network_fig"]),
                     html.H3(f"Bloc members in {view.focus}'s community, year by year: who joins and who leaves"),

@@ -10,6 +10,7 @@ tables: the warehouse is opened read-only and never written).
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import logging
@@ -23,6 +24,7 @@ from .. import __version__, chronology, claims
 from .. import context as cx
 from .. import index as idx
 from .. import network as nw
+from .. import periods as per
 from .. import redlines as rl
 from .. import states as st
 from ..errors import AlignwatchError, UsageError
@@ -103,7 +105,7 @@ class Data(ViewCache):
 
     def _name(self, kind: str, view: View, part: str) -> str:
         h = hashlib.sha1(repr((kind, view.states, view.years, view.weights, self._wkey)).encode()).hexdigest()[:16]
-        return f"dash_v1_{kind}_{h}_{part}"
+        return f"dash_v2_{kind}_{h}_{part}"
 
     def weights_of(self, view: View) -> idx.Weights:
         """The server's weights with the view's slider overrides (:func:`alignwatch.dashboard.weights.apply`)."""
@@ -116,10 +118,25 @@ class Data(ViewCache):
     # --------------------------------------------------------------------------- the index
 
     def context(self, view: View) -> cx.Context:
-        """The view's :class:`~alignwatch.context.Context`: computed once per view and warehouse file."""
-        return self.get(("context", view), lambda: self._context(view))
+        """The view's :class:`~alignwatch.context.Context`: the states' whole series (computed once per states and
+        weights, whatever the years) cut to the view's years, as :func:`alignwatch.context.compute` cuts it. A new
+        year range of a pair already seen costs a cut, not a compute."""
+        def make():
+            full = self.series(view)
+            lo, hi = view.years
+            return dataclasses.replace(
+                full, years=view.years,
+                index=full.index[full.index["year"].between(lo, hi)].reset_index(drop=True),
+                panel=full.panel[full.panel["year"].between(lo, hi)].reset_index(drop=True),
+                periods={k: per.cut(p, view.years) for k, p in full.periods.items()})
+        return self.get(("context", view), make)
 
-    def _context(self, view: View) -> cx.Context:
+    def series(self, view: View) -> cx.Context:
+        """The whole-series context of the view's states and weights (every year; see :meth:`context`)."""
+        whole = View(view.states, (0, 0), view.weights)  # the cache key: the years do not enter
+        return self.get(("series", whole), lambda: self._series(view, whole))
+
+    def _series(self, view: View, whole: View) -> cx.Context:
         made: dict = {}
 
         weights = self.weights_of(view)
@@ -128,7 +145,7 @@ class Data(ViewCache):
             if "ctx" not in made:
                 # re-weighted views are scored on the parameters estimated under the server's weights
                 kw = {"estimated_under": self.weights} if view.weights else {}
-                made["ctx"] = cx.compute(self.wh, view.focus, list(view.partners), weights, view.years,
+                made["ctx"] = cx.compute(self.wh, view.focus, list(view.partners), weights, None,
                                          self.replicates, **kw)
             return made["ctx"]
 
@@ -136,17 +153,17 @@ class Data(ViewCache):
             parts = [p.assign(a=a, b=b) for (a, b), p in ctx().periods.items() if p is not None and len(p)]
             return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame({"a": [], "b": [], "start": []})
 
-        index = self.persist(self._name("ctx", view, "index"), lambda: ctx().index.reset_index(drop=True))
-        panel = self.persist(self._name("ctx", view, "panel"), lambda: ctx().panel.reset_index(drop=True))
-        pers = self.persist(self._name("ctx", view, "periods"), periods_frame)
-        notes = self.persist(self._name("ctx", view, "notes"),
+        index = self.persist(self._name("ctx", whole, "index"), lambda: ctx().index.reset_index(drop=True))
+        panel = self.persist(self._name("ctx", whole, "panel"), lambda: ctx().panel.reset_index(drop=True))
+        pers = self.persist(self._name("ctx", whole, "periods"), periods_frame)
+        notes = self.persist(self._name("ctx", whole, "notes"),
                              lambda: pd.DataFrame({"note": pd.Series(ctx().notes, dtype=object)}))
         if "ctx" in made:
             return made["ctx"]
         periods = {(a, b): g.drop(columns=["a", "b"]).sort_values("start").reset_index(drop=True)
                    for (a, b), g in pers.groupby(["a", "b"])} if len(pers) else {}
         return cx.Context(wh=self.wh, focus=view.focus, partners=list(view.partners), weights=weights,
-                          years=view.years, index=index, panel=panel, periods=periods,
+                          years=None, index=index, panel=panel, periods=periods,
                           notes=[str(n) for n in notes["note"]] if "note" in notes else [])
 
     def events(self, view: View) -> pd.DataFrame:

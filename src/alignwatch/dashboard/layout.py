@@ -58,7 +58,7 @@ table.tbl{border-collapse:collapse;font-size:13px;margin:0.4em 0 1em}table.tbl t
 border-bottom:1px solid #eee;text-align:left;vertical-align:top}table.tbl th{background:#f3f3f3}
 .scroll{max-height:420px;overflow:auto}
 .years-typed{display:flex;gap:0.5em;align-items:center;margin-top:4px;font-size:13px}
-.years-typed input{width:5.5em}
+.years-typed input{width:5.5em}#years .dash-range-slider-input{display:none}
 .weights{margin-top:0.6em;grid-column:1 / span 2}.weights summary{cursor:pointer;font-weight:600}
 .wgrid{display:grid;grid-template-columns:repeat(auto-fill,minmax(270px,1fr));gap:0.2em 1.2em;margin-top:0.5em}
 .wrow label{font-size:12px;font-weight:500;margin:0}
@@ -89,7 +89,7 @@ def _weights_panel(view: vw.View, base) -> html.Details:
         groups.setdefault(dom, []).append(html.Div(className="wrow", children=[
             html.Label(name, htmlFor=weight_id(name)),
             dcc.Slider(id=weight_id(name), min=0, max=wt.MAX_WEIGHT, step=wt.STEP, value=values[name],
-                       marks={0: "0", 1: "1", 2: "2", 3: "3", 4: "4"}, updatemode="mouseup",
+                       marks={0: "0", 0.5: "0.5", 1: "1", 1.5: "1.5", 2: "2"}, updatemode="mouseup",
                        tooltip={"placement": "bottom", "always_visible": False})]))
     titles = {"political": "Political families", "economic": "Economic families",
               "composite": "The composite: weight of each domain"}

@@ -22,7 +22,7 @@ from .. import index as idx
 from ..errors import UsageError
 
 DOMAINS = ("political", "economic")
-MAX_WEIGHT = 4.0
+MAX_WEIGHT = 2.0
 STEP = 0.05
 _NAME = re.compile(r"^[a-z_]{1,40}$")
 
