@@ -83,7 +83,7 @@ def test_address_round_trip_and_canonical_codes():
                             "TUR"]), "too many states (13)"),
     ("?states=PRK," + "A" * 61, "too long"),
     ("?" + "x" * 600, "query string is too long"),
-    ("?a=1&b=2&c=3&d=4&e=5&f=6", "too many parameters"),
+    ("?a=1&b=2&c=3&d=4&e=5&f=6&g=7", "too many parameters"),
 ])
 def test_bad_addresses_give_one_clear_message(query, says):
     with pytest.raises(UsageError) as e:
@@ -149,7 +149,9 @@ def test_fuzz_every_control_parameter(states, first, last):
 
 
 def _fake_context(wh, focus, partners, weights=None, years=None, replicates=None):
-    """A hand-made Context: composite rises by 0.1 a year; two periods split at the middle year."""
+    """A hand-made Context: composite rises by 0.1 a year; two periods split at the middle year. The dashboard
+    asks for the whole series (``years`` None): it is 1991–2025 here."""
+    years = years or (1991, 2025)
     rows, panel, periods = [], [], {}
     mid = (years[0] + years[1]) // 2
     for p in partners:
@@ -161,7 +163,7 @@ def _fake_context(wh, focus, partners, weights=None, years=None, replicates=None
                              economic_families=0, composite=v, composite_lo=v - 1, composite_hi=v + 1, n_families=2,
                              families="treaties,unga", gap=np.nan, divergence=False))
             for fam, score in (("unga", 0.8), ("treaties", 3.0)):
-                panel.append(dict(a=a, b=b, year=y, family=fam, score=score, se=0.1, source=f"src_{fam}",
+                panel.append(dict(a=a, b=b, year=y, family=fam, indicator=fam, score=score, se=0.1, source=f"src_{fam}",
                                   domain="political", mean=0.5, sd=1.0, noise=0.1, n_ref=10, z=score - 0.5,
                                   z_se=0.1))
         periods[(a, b)] = pd.DataFrame([
@@ -235,7 +237,8 @@ def _cache_tables(path) -> list[str]:
 def test_index_view_calls_the_context_compute_once(wh, calls):
     d = Data(wh.path)
     v = d.index_view(PRK_RUS)
-    assert calls == [("PRK", ["RUS"], (1991, 2025))]
+    assert calls == [("PRK", ["RUS"], None)]  # the whole series, once per states and weights; years only cut
+
     assert v["title"] == "North Korea with Russia, 1991–2025" and v["query"] == PRK_RUS.query
     assert v["latest"] == [{"dyad": "PRK–RUS", "year": 2025, "composite": 3.4, "lo": 2.4, "hi": 4.4, "families": 2}]
     assert [r["label"] for r in v["periods"][0]["rows"]] == ["alignment", "entanglement"]

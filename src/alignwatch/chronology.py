@@ -197,3 +197,65 @@ def events(wh: Warehouse) -> pd.DataFrame:
                         summits=summits(wh) if wh.has(SUMMITS) else None,
                         unsc=unsc_dprk(wh) if wh.has(UNSC_DPRK) else None,
                         tests=dprk_tests(wh) if wh.has(DPRK_TESTS) else None)
+
+
+TIMELINE_COLUMNS = ["date", "year", "kind", "parties", "text", "source"]
+
+
+def timeline_frame(treaties: pd.DataFrame | None = None, summits: pd.DataFrame | None = None,
+                   unsc: pd.DataFrame | None = None, tests: pd.DataFrame | None = None,
+                   ukraine: pd.DataFrame | None = None, proposals: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Every dated event of the chronology in one list (the dashboard's Timeline): treaties, visits and summits,
+    Council texts (with the CHN and RUS votes; vetoed and failed drafts), every DPRK test and launch, the UNGA
+    votes of note, and proposals. ``parties``: ISO3 codes joined by ``;`` ("" where the event is the DPRK's as a
+    whole, as a test). Unlike :func:`events` (what explains a dyad's periods) nothing is left out. Pure."""
+    def part(df, date, kind, parties, text) -> pd.DataFrame:
+        return pd.DataFrame({"date": df[date].astype(str).str[:10], "kind": kind, "parties": parties,
+                             "text": text, "source": df["source"] if "source" in df else None})
+
+    def joined(values) -> list[str]:
+        return [SEP.join(sorted(party_set(v))) for v in values]
+
+    parts = []
+    if treaties is not None and len(treaties):
+        parts.append(part(treaties, "date_signed", "treaty", joined(treaties["parties"]),
+                          treaties["name"].astype(str)))
+    if summits is not None and len(summits):
+        parties = [SEP.join(sorted({str(v), str(h)})) for v, h in zip(summits["visitor_country"],
+                                                                      summits["host_country"])]
+        parts.append(part(summits, "date_start", "visit", parties, summits["visitor"].astype(str) + " to "
+                          + summits["location_city"].astype(str)))
+    if unsc is not None and len(unsc):
+        votes = [f" (CHN {c}, RUS {r})" if isinstance(c, str) else "" for c, r in
+                 zip(unsc.get("chn_vote", pd.Series([None] * len(unsc))),
+                     unsc.get("rus_vote", pd.Series([None] * len(unsc))))]
+        text = (unsc["document"].astype(str) + " " + unsc["kind"].astype(str).str.replace("_", " ") + ": "
+                + unsc.get("trigger", pd.Series([""] * len(unsc))).fillna("").astype(str) + votes)
+        parts.append(part(unsc, "date", "unsc", "PRK", text))
+    if tests is not None and len(tests):
+        parts.append(part(tests, "date", "test", "PRK", tests["kind"].astype(str).str.replace("_", " ") + ": "
+                          + tests["name"].astype(str)))
+    if ukraine is not None and len(ukraine):
+        text = (ukraine["resolution"].astype(str) + " " + ukraine["title_short"].astype(str) + " (yes "
+                + ukraine["yes"].astype(str) + ", no " + ukraine["no"].astype(str) + ", abstain "
+                + ukraine["abstain"].astype(str) + ")")
+        parts.append(part(ukraine, "date", "unga vote", "", text))
+    if proposals is not None and len(proposals):
+        parts.append(part(proposals, "date", "proposal", joined(proposals["proposers"].fillna("")),
+                          proposals["title"].astype(str) + " (" + proposals["kind"].astype(str).str.replace("_", " ")
+                          + ")"))
+    if not parts:
+        return pd.DataFrame(columns=TIMELINE_COLUMNS)
+    df = pd.concat(parts, ignore_index=True)
+    df.insert(1, "year", pd.to_numeric(df["date"].str[:4], errors="coerce").astype("Int64"))
+    return df.sort_values(["date", "kind"], kind="stable").reset_index(drop=True)[TIMELINE_COLUMNS]
+
+
+def timeline(wh: Warehouse) -> pd.DataFrame:
+    """Every dated chronology event in the warehouse (:func:`timeline_frame`); a table not ingested adds none."""
+    return timeline_frame(treaties=treaties(wh) if wh.has(TREATIES) else None,
+                          summits=summits(wh) if wh.has(SUMMITS) else None,
+                          unsc=unsc_dprk(wh) if wh.has(UNSC_DPRK) else None,
+                          tests=dprk_tests(wh) if wh.has(DPRK_TESTS) else None,
+                          ukraine=unga_ukraine(wh) if wh.has(UNGA_UKRAINE) else None,
+                          proposals=proposals(wh) if wh.has(PROPOSALS) else None)

@@ -59,16 +59,20 @@ class Context:
 
 
 def compute(wh: Warehouse, focus: str, partners: list[str], weights: idx.Weights | None = None,
-            years: tuple[int, int] | None = None, replicates: int | None = None) -> Context:
+            years: tuple[int, int] | None = None, replicates: int | None = None, *,
+            estimated_under: idx.Weights | None = None) -> Context:
     """The index of the focus with each partner, and each dyad's periods explained by the chronology.
 
     Index and periods are computed on the whole series and then cut to ``years``: a year's value and label do not
     depend on the window asked for (the model smooths over every year, and breaks are found on the whole path).
     ``replicates``: the joint posterior paths drawn to locate each period break (None: the weights file's
-    ``[draws] replicates``); the index's intervals are exact and need none."""
+    ``[draws] replicates``); the index's intervals are exact and need none.
+    ``estimated_under``: score with ``weights`` on the model estimated under these weights (the dashboard's weight
+    sliders: :func:`alignwatch.index.held_model`)."""
     ctx = Context(wh=wh, focus=focus, partners=list(partners), weights=weights or idx.load_weights(), years=years)
     t0 = time.perf_counter()
-    di, panel, notes = idx.dyad_index(wh, ctx.states, None, ctx.weights, replicates=replicates, return_panel=True)
+    di, panel, notes = idx.dyad_index(wh, ctx.states, None, ctx.weights, replicates=replicates, return_panel=True,
+                                      estimated_under=estimated_under)
     wanted = set(ctx.dyads)
     di = di[[(a, b) in wanted for a, b in zip(di["a"], di["b"])]]
     ctx.index, ctx.panel, ctx.notes = di, panel, notes

@@ -15,6 +15,7 @@ reference states, the interval level and the model's options and priors.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import hashlib
@@ -231,6 +232,30 @@ def observations(wh: Warehouse, states: list[str], weights: Weights, notes: list
     return obs[obs["a"].isin(states) & obs["b"].isin(states)].reset_index(drop=True)
 
 
+def held_model(wh: Warehouse, states: list[str], estimated_under: Weights, weights: Weights,
+               notes: list[str] | None = None) -> tuple[im.Fitted, pd.DataFrame]:
+    """The reference model estimated under ``estimated_under`` with each indicator's weight replaced by its family's
+    weight in ``weights`` (every other parameter held), and the observations of ``states`` it scores.
+
+    Why: a weight tempers a family's likelihood when a dyad is scored (docs/index.md), so changing the weights
+    and holding the parameters re-scores a view in a fraction of a second, where re-estimating the model (what
+    ``alignwatch index --weights FILE`` does) takes a minute and re-reads the reference panel. The dashboard's
+    weight sliders use it, as :func:`family_influence` does. A family at weight 0 is left out; a family the
+    estimate did not include cannot be added (it has no parameters) and is noted."""
+    notes = [] if notes is None else notes
+    fitted = reference_model(wh, estimated_under, notes)
+    obs = observations(wh, states, estimated_under, notes)
+    p = fitted.indicators.copy()
+    p["weight"] = [float(weights.weight(f)) for f in p["family"]]
+    added = sorted(f for f in {**weights.political, **weights.economic}
+                   if weights.weight(f) > 0 and f not in set(p["family"]))
+    if added:
+        notes.append(f"not in the estimated model (no parameters), not used: {', '.join(added)}")
+    p = p[p["weight"] > 0].reset_index(drop=True)
+    obs = obs[obs["indicator"].isin(set(p["indicator"]))].reset_index(drop=True)
+    return dataclasses.replace(fitted, indicators=p), obs
+
+
 def _families_by_year(obs: pd.DataFrame, col: str = "family") -> pd.DataFrame:
     if obs.empty:
         return pd.DataFrame(columns=["a", "b", "year", "families"])
@@ -317,13 +342,15 @@ COLUMNS = ["a", "b", "year", "political", "political_lo", "political_hi", "polit
 
 def dyad_index(wh: Warehouse, states: list[str], years: tuple[int, int] | None = None,
                weights: Weights | None = None, *, replicates: int | None = None,
-               return_panel: bool = False):
+               return_panel: bool = False, estimated_under: Weights | None = None):
     """Index per dyad-year for every pair of ``states``: posterior mean and interval of the political and the
     economic latent and of the composite, and the families observed in the year (stored a < b).
 
     The intervals are the Kalman smoother's exact Gaussian posterior at ``weights.level``: no draws are needed
     (``replicates`` is accepted from callers that pass it; the periods use ``weights.replicates``).
     With ``return_panel``: (index, observations with each one's reading on the latent scale, notes).
+    With ``estimated_under``: scored with ``weights`` on the parameters estimated under those weights
+    (:func:`held_model`), not re-estimated.
     """
     del replicates
     weights = weights or load_weights()
@@ -331,7 +358,11 @@ def dyad_index(wh: Warehouse, states: list[str], years: tuple[int, int] | None =
     if len(states) < 2:
         raise UsageError("the index needs at least two states")
     notes: list[str] = []
-    rows, obs, fitted, _ = smooth_states(wh, states, weights, notes)
+    if estimated_under is not None:
+        fitted, obs = held_model(wh, states, estimated_under, weights, notes)
+        rows, obs, fitted, _ = smooth_states(wh, states, weights, notes, obs=obs, fitted=fitted)
+    else:
+        rows, obs, fitted, _ = smooth_states(wh, states, weights, notes)
     if years is not None:
         rows = rows[rows["year"].between(*years)]
     out = rows[COLUMNS].sort_values(["a", "b", "year"]).reset_index(drop=True)

@@ -48,7 +48,7 @@ def create_app(db=None, *, weights=None, data: Data | None = None) -> dash.Dash:
     app = dash.Dash(__name__, title="alignwatch", update_title=None, serve_locally=True,
                     suppress_callback_exceptions=False)
     app.index_string = layout.INDEX_STRING
-    app.layout = layout.build()
+    app.layout = layout.build(base=data.weights)
     callbacks.register(app, data)
     server = app.server
     server.config["MAX_CONTENT_LENGTH"] = MAX_BODY

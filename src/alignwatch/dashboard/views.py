@@ -13,11 +13,12 @@ from dataclasses import dataclass
 
 from .. import checks
 from ..errors import UsageError
+from . import weights as wt
 
 YEAR_MIN = 1946  # the UN era: every family starts at or after it
 MAX_STATES = 12  # a bloc of 12 is 11 focus dyads; more makes the page unreadable and the compute long
 MAX_QUERY = 500  # characters of the address's query string
-PARAMS = ("states", "from", "to")
+PARAMS = ("states", "from", "to", "weights")
 DEFAULT_STATES = ("PRK", "CHN", "RUS")
 DEFAULT_FIRST = 1991  # both Koreas join the UN; the post-Cold War era analysts compare against
 
@@ -29,10 +30,12 @@ def year_max() -> int:
 
 @dataclass(frozen=True)
 class View:
-    """What the page shows: states (the first is the focus, as in the report) and an inclusive year range."""
+    """What the page shows: states (the first is the focus, as in the report), an inclusive year range, and the
+    weights that differ from the server's (``(name, value)`` pairs sorted by name; empty: the server's weights)."""
 
     states: tuple[str, ...]
     years: tuple[int, int]
+    weights: tuple[tuple[str, float], ...] = ()
 
     @property
     def focus(self) -> str:
@@ -49,13 +52,20 @@ class View:
 
     @property
     def query(self) -> str:
-        """The shareable query string, e.g. ``?states=PRK,RUS&from=1991&to=2025``."""
-        return "?" + urllib.parse.urlencode(
-            {"states": ",".join(self.states), "from": self.years[0], "to": self.years[1]}, safe=",")
+        """The shareable query string, e.g. ``?states=PRK,RUS&from=1991&to=2025&weights=unga:0``."""
+        q = {"states": ",".join(self.states), "from": self.years[0], "to": self.years[1]}
+        if self.weights:
+            q["weights"] = wt.format_overrides(self.weights)
+        return "?" + urllib.parse.urlencode(q, safe=",:")
 
     @property
     def slug(self) -> str:
-        return f"{'-'.join(self.states)}_{self.years[0]}-{self.years[1]}"
+        return f"{'-'.join(self.states)}_{self.years[0]}-{self.years[1]}" + ("_reweighted" if self.weights else "")
+
+    def with_(self, **changes) -> View:
+        from dataclasses import replace
+
+        return replace(self, **changes)
 
 
 def check_states(values) -> tuple[str, ...]:
@@ -86,8 +96,8 @@ def check_years(first, last) -> tuple[int, int]:
     return checks.year_range(lo, hi, lo=YEAR_MIN, hi=year_max())
 
 
-def make_view(states, first, last) -> View:
-    return View(check_states(states), check_years(first, last))
+def make_view(states, first, last, weights=()) -> View:
+    return View(check_states(states), check_years(first, last), wt.check_overrides(weights))
 
 
 def default_view() -> View:
@@ -97,7 +107,8 @@ def default_view() -> View:
 def parse_query(search) -> View:
     """The view in an address's query string (``?states=PRK,RUS&from=1991&to=2025``); empty means the default.
 
-    Missing ``from``/``to`` default to 1991 and this year, missing ``states`` to PRK,CHN,RUS. Unknown or repeated
+    Missing ``from``/``to`` default to 1991 and this year, missing ``states`` to PRK,CHN,RUS, missing ``weights``
+    to the server's weights (``weights=unga:0,economic:0.3``: families and domains that differ). Unknown or repeated
     parameters are refused (a typo such as ``state=`` must not silently show another view).
     """
     if search is None:
@@ -112,15 +123,15 @@ def parse_query(search) -> View:
     try:
         pairs = urllib.parse.parse_qsl(q, keep_blank_values=True, max_num_fields=len(PARAMS) + 2)
     except ValueError:
-        raise UsageError("too many parameters in the address", hint="use states, from and to") from None
+        raise UsageError("too many parameters in the address", hint="use states, from, to and weights") from None
     seen: dict[str, str] = {}
     for key, value in pairs:
         if key not in PARAMS:
             raise UsageError(f"unknown parameter {checks.shorten(key)} in the address",
-                             hint="known: states, from, to (e.g. ?states=PRK,RUS&from=1991&to=2025)")
+                             hint="known: states, from, to, weights (e.g. ?states=PRK,RUS&from=1991&to=2025)")
         if key in seen:
             raise UsageError(f"parameter {key!r} is given twice in the address")
         seen[key] = value
     base = default_view()
     return make_view(seen.get("states", ",".join(base.states)), seen.get("from", base.years[0]),
-                     seen.get("to", base.years[1]))
+                     seen.get("to", base.years[1]), seen.get("weights", ""))
