@@ -617,25 +617,10 @@ def cached(wh: Warehouse, key: str, compute, *, keep=lambda df: True) -> pd.Data
     re-ingest (``--force``) leaves everything.
     """
     name = CACHE_PREFIX + key
-    if name in wh._memory:
-        wh._memory.move_to_end(name)
-        wh._note([name])
-        return wh._memory[name].copy()
-    if name in wh._names():
-        return wh.df(name)  # notes the table's recorded inputs
-    if wh._separate is not None:
-        hit = wh._separate.get(name, wh.generation())
-        if hit is not None:
-            _remember(wh, name, hit, frozenset([ANY]))
-            wh._note([name])
-            return hit
+    hit = _cached_hit(wh, name)
+    if hit is not None:
+        return hit
     opened, generation = wh._opened, wh.generation()
-    here = (str(wh.path.resolve()), generation, name)
-    if wh.cache == "warehouse" and here in _UNWRITTEN:
-        _UNWRITTEN.move_to_end(here)
-        hit, inputs = _UNWRITTEN[here]
-        wh._note(inputs)
-        return hit.copy()
     reading: set[str] = set()
     wh._reading.append(reading)
     try:
@@ -651,11 +636,42 @@ def cached(wh: Warehouse, key: str, compute, *, keep=lambda df: True) -> pd.Data
         if wh._separate is not None:
             wh._separate.put(name, df, wh.generation())
         return df
+    _write_cache(wh, name, df, inputs, opened, generation)
+    return df
+
+
+def _cached_hit(wh: Warehouse, name: str) -> pd.DataFrame | None:
+    """The cached result ``name`` where this process or the file already holds it (None: compute it)."""
+    if name in wh._memory:
+        wh._memory.move_to_end(name)
+        wh._note([name])
+        return wh._memory[name].copy()
+    if name in wh._names():
+        return wh.df(name)  # notes the table's recorded inputs
+    if wh._separate is not None:
+        hit = wh._separate.get(name, wh.generation())
+        if hit is not None:
+            _remember(wh, name, hit, frozenset([ANY]))
+            wh._note([name])
+            return hit
+    here = (str(wh.path.resolve()), wh.generation(), name)
+    if wh.cache == "warehouse" and here in _UNWRITTEN:
+        _UNWRITTEN.move_to_end(here)
+        hit, inputs = _UNWRITTEN[here]
+        wh._note(inputs)
+        return hit.copy()
+    return None
+
+
+def _write_cache(wh: Warehouse, name: str, df: pd.DataFrame, inputs: frozenset, opened, generation) -> None:
+    """Write ``df`` as the cache ``name`` under the writer lock, only into the file ``compute`` read
+    (``opened`` / ``generation``); where the file cannot take it, keep it for this process."""
+    here = (str(wh.path.resolve()), generation, name)
     wh.close()
     try:
         with WriterLock(wh.path, wait=0, purpose="cache write"):
             if opened is None:
-                return df
+                return
             before = _identity(wh.path)
             con = duckdb.connect(str(wh.path))
             try:
@@ -666,7 +682,7 @@ def cached(wh: Warehouse, key: str, compute, *, keep=lambda df: True) -> pd.Data
                 now = _provenance_generation(con)
                 same = now == generation if now is not None else before in (opened, *wh._written)
                 if not same:
-                    return df  # an ingest replaced the file while we computed: this result is not of the new file
+                    return  # an ingest replaced the file while we computed: this result is not of the new file
                 con.register("_incoming", df)
                 con.execute(f"CREATE OR REPLACE TABLE {_ident(name)} AS SELECT * FROM _incoming")
                 con.execute(INPUTS_DDL)
@@ -685,7 +701,6 @@ def cached(wh: Warehouse, key: str, compute, *, keep=lambda df: True) -> pd.Data
         _UNWRITTEN[here] = (df.copy(), inputs)
         while len(_UNWRITTEN) > _UNWRITTEN_ITEMS:
             _UNWRITTEN.popitem(last=False)
-    return df
 
 
 def _remember(wh: Warehouse, name: str, df: pd.DataFrame, inputs: frozenset[str]) -> None:

@@ -236,27 +236,7 @@ def _register_tabs(app: dash.Dash, data: Data) -> None:
             return None
         view = parse_query(search)
         v = data.network_view(view, int(year) if isinstance(year, (int, float)) else None)
-        if "cohesion_fig" not in v:
-            return note(v["note"])
-        out = [html.H3(f"The bloc {', '.join(v['bloc'])}: UNGA cohesion"),
-               html.P("Within the bloc (mean and least aligned pair) against its members' agreement with every "
-                      "other state and the all-dyad baseline; the bloc is cohesive in a year when within stands "
-                      "above to_rest (the gap).", className="note"),
-               graph(v["cohesion_fig"], "network-cohesion"),
-               html.Details([html.Summary("Cohesion table"), html.Div(id="cohesion-table", children=table(
-                   v["cohesion"], ["year", "members", "within", "within_min", "n_within", "to_rest", "all_dyads",
-                                   "gap"]))], open=False),
-               html.H3("Each member's agreement with the other members"), graph(v["members_fig"], "network-members")]
-        if "network_fig" in v:
-            out += [html.H3(f"The agreement network of {v['year']}"), graph(v["network_fig"]),
-                    html.H3(f"Bloc members in {view.focus}'s community, year by year: who joins and who leaves"),
-                    html.P("Louvain communities (networkx, fixed seed) of the excess-agreement network; joined / "
-                           "left compare with the previous year with roll calls. Modularity near 0 means weak "
-                           "structure.", className="note"),
-                    table(v["focus"], page_size=40)]
-        elif v.get("note"):
-            out.append(note(v["note"]))
-        return out
+        return _network_children(v, view)
 
     @app.callback(Output(L.REDLINES, "children"), Input(L.URL, "search"), Input(L.TABS, "value"))
     @guarded(1, 0)
@@ -281,22 +261,7 @@ def _register_tabs(app: dash.Dash, data: Data) -> None:
             return None
         view = parse_query(search)
         v = data.sensitivity_view(view)
-        out = [html.P("Scenarios around the view's weights: each family left out and doubled, and the composite "
-                      "tilted 3:1 to each domain; the model's parameters held. The conclusions an analyst quotes "
-                      "(each period's label, and now against 1992, 2017 and 2019) are re-read in every scenario: "
-                      "one that holds in all of them does not rest on any one family's weight.", className="note")]
-        for d in v["dyads"]:
-            if "results" not in d:
-                out.append(note(f"{d['dyad']}: {d['note']}"))
-                continue
-            out += [html.H3(f"{d['dyad']}: conclusions across weights"),
-                    table(d["conclusions"], ["conclusion", "holds_in", "changed_by"], page_size=20),
-                    graph(d["figure"]),
-                    html.Details([html.Summary("Every scenario"), table(
-                        d["results"], ["scenario", "mean_move", "max_move", "beyond_interval", "labels_same",
-                                       "labels_changed_years", "since_1992", "since_2017", "since_2019"],
-                        page_size=40)])]
-        return out
+        return _sensitivity_children(v)
 
     @app.callback(Output(L.SOURCES, "children"), Input(L.URL, "search"), Input(L.TABS, "value"))
     @guarded(1, 0)
@@ -320,6 +285,51 @@ def _register_tabs(app: dash.Dash, data: Data) -> None:
             return None
         v = data.claims_view()
         return table(v["rows"]) if "rows" in v else html.P(v["note"], className="na")
+
+
+def _network_children(v: dict, view) -> list:
+    """The network tab: the bloc's cohesion, its members' agreement and the year's agreement network."""
+    if "cohesion_fig" not in v:
+        return note(v["note"])
+    out = [html.H3(f"The bloc {', '.join(v['bloc'])}: UNGA cohesion"),
+           html.P("Within the bloc (mean and least aligned pair) against its members' agreement with every "
+                  "other state and the all-dyad baseline; the bloc is cohesive in a year when within stands "
+                  "above to_rest (the gap).", className="note"),
+           graph(v["cohesion_fig"], "network-cohesion"),
+           html.Details([html.Summary("Cohesion table"), html.Div(id="cohesion-table", children=table(
+               v["cohesion"], ["year", "members", "within", "within_min", "n_within", "to_rest", "all_dyads",
+                               "gap"]))], open=False),
+           html.H3("Each member's agreement with the other members"), graph(v["members_fig"], "network-members")]
+    if "network_fig" in v:
+        out += [html.H3(f"The agreement network of {v['year']}"), graph(v["network_fig"]),
+                html.H3(f"Bloc members in {view.focus}'s community, year by year: who joins and who leaves"),
+                html.P("Louvain communities (networkx, fixed seed) of the excess-agreement network; joined / "
+                       "left compare with the previous year with roll calls. Modularity near 0 means weak "
+                       "structure.", className="note"),
+                table(v["focus"], page_size=40)]
+    elif v.get("note"):
+        out.append(note(v["note"]))
+    return out
+
+
+def _sensitivity_children(v: dict) -> list:
+    """The sensitivity tab: per dyad, which conclusions hold across the weight scenarios."""
+    out = [html.P("Scenarios around the view's weights: each family left out and doubled, and the composite "
+                  "tilted 3:1 to each domain; the model's parameters held. The conclusions an analyst quotes "
+                  "(each period's label, and now against 1992, 2017 and 2019) are re-read in every scenario: "
+                  "one that holds in all of them does not rest on any one family's weight.", className="note")]
+    for d in v["dyads"]:
+        if "results" not in d:
+            out.append(note(f"{d['dyad']}: {d['note']}"))
+            continue
+        out += [html.H3(f"{d['dyad']}: conclusions across weights"),
+                table(d["conclusions"], ["conclusion", "holds_in", "changed_by"], page_size=20),
+                graph(d["figure"]),
+                html.Details([html.Summary("Every scenario"), table(
+                    d["results"], ["scenario", "mean_move", "max_move", "beyond_interval", "labels_same",
+                                   "labels_changed_years", "since_1992", "since_2017", "since_2019"],
+                    page_size=40)])]
+    return out
 
 
 def _register_timeline(app: dash.Dash, data: Data) -> None:
