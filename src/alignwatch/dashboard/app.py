@@ -8,7 +8,6 @@ event loop, with a bounded pool of worker threads, a cap on open connections and
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import hashlib
 import logging
 import threading
@@ -16,7 +15,6 @@ from collections import OrderedDict
 
 import dash
 import flask
-import plotly.offline
 
 from ..errors import AlignwatchError
 from . import callbacks, layout
@@ -30,11 +28,6 @@ CALLBACK_PATH = "/_dash-update-component"
 THREADS = 8
 CONNECTION_LIMIT = 200
 CHANNEL_TIMEOUT = 30
-
-
-@functools.lru_cache(maxsize=1)
-def _plotly_js() -> bytes:
-    return plotly.offline.get_plotlyjs().encode("utf-8")
 
 
 def create_app(db=None, *, weights=None, data: Data | None = None) -> dash.Dash:
@@ -52,12 +45,6 @@ def create_app(db=None, *, weights=None, data: Data | None = None) -> dash.Dash:
     callbacks.register(app, data)
     server = app.server
     server.config["MAX_CONTENT_LENGTH"] = MAX_BODY
-
-    @server.route("/_alignwatch/plotly.min.js")
-    def plotly_js():  # for report sections shown in frames: same plotly.js, no CDN
-        resp = flask.Response(_plotly_js(), mimetype="application/javascript")
-        resp.headers["Cache-Control"] = "public, max-age=86400"
-        return resp
 
     responses = ResponseCache()
 
