@@ -136,13 +136,7 @@ class Warehouse:
         gen = self.generation()
         hit = self._objects.get(key)
         if hit is None or hit[0] != gen:
-            reading: set[str] = set()
-            self._reading.append(reading)
-            try:
-                value = compute()
-            finally:
-                self._done(reading)
-            hit = self._objects[key] = (gen, value, frozenset(reading))
+            hit = self._objects[key] = (gen, *self._tracked(compute))
         self._note(hit[2])  # a derived result computed from it depends on what it read
         return hit[1]
 
@@ -212,6 +206,15 @@ class Warehouse:
             words = set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", sql))
             catalog = [TABLE_LIST] if {"information_schema", "duckdb_tables"} & {w.lower() for w in words} else []
             self._note([w for w in words if w in known] + catalog)
+
+    def _tracked(self, compute) -> tuple[object, frozenset[str]]:
+        """``compute()`` and the tables it read through this object (nested computations included)."""
+        reading: set[str] = set()
+        self._reading.append(reading)
+        try:
+            return compute(), frozenset(reading)
+        finally:
+            self._done(reading)
 
     def _done(self, reading: set[str]) -> None:
         """Take a finished computation's set off the stack, by identity (sets that are equal are not the same
@@ -621,13 +624,7 @@ def cached(wh: Warehouse, key: str, compute, *, keep=lambda df: True) -> pd.Data
     if hit is not None:
         return hit
     opened, generation = wh._opened, wh.generation()
-    reading: set[str] = set()
-    wh._reading.append(reading)
-    try:
-        df = compute()
-    finally:
-        wh._done(reading)
-    inputs = frozenset(reading)
+    df, inputs = wh._tracked(compute)
     wh._note(inputs)  # an enclosing computation read them too
     if not keep(df):
         return df
