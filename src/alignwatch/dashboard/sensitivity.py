@@ -25,7 +25,7 @@ import plotly.graph_objects as go
 
 from .. import index as idx
 from .. import periods as per
-from ..report.figure_common import add_caption
+from ..report.figure_common import add_caption, years_text
 
 FACTORS = (0.0, 2.0)  # each family's weight times these
 TILT = 3.0  # the composite's domains tilted 3:1 each way
@@ -113,11 +113,13 @@ def compute(wh, ctx, base: idx.Weights, weights: idx.Weights, view) -> dict:
             move = (r - r0["composite"].reindex(inview)).abs()
             labels = _labels(rows, idx.readings(o, f), w).reindex(inview)
             same = (labels == labels0.reindex(inview))
+            changed = [int(y) for y in inview[~same.to_numpy()]]
             gl = _glance(rows, (x, y), w)
             held = {yr: gl.get(yr) == glance0.get(yr) for yr in idx.GLANCE_YEARS if yr in glance0}
             results.append({"scenario": name, "family": fam, "mean_move": _f(move.mean()),
                             "max_move": _f(move.max()), "beyond_interval": _f((move > half).mean()),
-                            "labels_same": _f(same.mean()), "labels_changed_years": _years(inview[~same.to_numpy()]),
+                            "labels_same": _f(same.mean()), "labels_changed_years": years_text(changed),
+                            "changed": changed,
                             **{f"since_{yr}": gl.get(yr) for yr in idx.GLANCE_YEARS}, "glance_held": held})
         out["dyads"].append({"dyad": f"{x}–{y}", "results": results, "glance": glance0,
                              "half_width": _f(half.median()),
@@ -138,21 +140,6 @@ def _f(v):
     return None if not np.isfinite(v) else round(v, 3)
 
 
-def _years(ys) -> str:
-    ys = [int(y) for y in ys]
-    if not ys:
-        return ""
-    runs, start, prev = [], ys[0], ys[0]
-    for y in ys[1:] + [None]:
-        if y is not None and y == prev + 1:
-            prev = y
-            continue
-        runs.append(f"{start}" if start == prev else f"{start}–{prev}")
-        if y is not None:
-            start = prev = y
-    return ", ".join(runs)
-
-
 def _period_rows(labels0: pd.Series, results: list[dict], years) -> list[dict]:
     """Each period under the view's weights: in how many scenarios every one of its years keeps its label."""
     out = []
@@ -163,21 +150,13 @@ def _period_rows(labels0: pd.Series, results: list[dict], years) -> list[dict]:
     for i in range(1, len(years) + 1):
         if i == len(years) or lab.iloc[i] != lab.iloc[i - 1]:
             end = years[i - 1]
-            flips = [r["scenario"] for r in results if _overlaps(r["labels_changed_years"], start, end)]
+            flips = [r["scenario"] for r in results if any(start <= y <= end for y in r["changed"])]
             out.append({"period": f"{start}–{end}", "label": lab.iloc[i - 1] or "NA",
                         "holds_in": f"{len(results) - len(flips)} of {len(results)} scenarios",
                         "changed_by": "; ".join(flips) if flips else "none"})
             if i < len(years):
                 start = years[i]
     return out
-
-
-def _overlaps(runs: str, start: int, end: int) -> bool:
-    for run in filter(None, (r.strip() for r in runs.split(","))):
-        a, _, b = run.partition("–")
-        if int(a) <= end and int(b or a) >= start:
-            return True
-    return False
 
 
 def _conclusions(d: dict) -> list[dict]:

@@ -39,6 +39,22 @@ def table_html(df: pd.DataFrame | None, max_rows: int = 60) -> str:
     return f"<div class='tbl-wrap'>{table}</div>"
 
 
+def year_runs(years) -> list[list[int]]:
+    """Consecutive years grouped: [1991, 1992, 1995] -> [[1991, 1992], [1995]]."""
+    runs: list[list[int]] = []
+    for y in (int(y) for y in years):
+        if runs and y == runs[-1][-1] + 1:
+            runs[-1].append(y)
+        else:
+            runs.append([y])
+    return runs
+
+
+def years_text(years) -> str:
+    """[1991, 1992, 1995] -> "1991–1992, 1995" (captions and tables name year spans this way)."""
+    return ", ".join(str(r[0]) if len(r) == 1 else f"{r[0]}–{r[-1]}" for r in year_runs(years))
+
+
 def datasets(values) -> str:
     """Dataset names out of ``source`` cells ("chr_trade_prk:KOTRA (https://…)" -> "chr_trade_prk"): a caption
     names the datasets; the row-level citations stay in the tables."""

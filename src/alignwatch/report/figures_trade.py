@@ -15,7 +15,7 @@ from plotly.subplots import make_subplots
 from ..measures import trade as tr
 from ..measures import visits as vi
 from ..warehouse import Warehouse
-from .figure_common import add_caption, state_name
+from .figure_common import add_caption, state_name, year_runs, years_text
 
 _SERIES_STYLE = {  # (dash, marker symbol) per series, so the series stay distinguishable in print
     tr.COW: ("solid", "circle"), "KOTRA": ("dash", "square"), "KITA": ("dot", "diamond"),
@@ -65,7 +65,7 @@ def _gaps(fig: go.Figure, years_with_data: pd.Series, last: int) -> list[int]:
         return []
     have = set(years_with_data.astype(int))
     missing = [y for y in range(int(min(have)), last + 1) if y not in have]
-    runs = _runs(missing)
+    runs = year_runs(missing)
     for i, run in enumerate(runs):
         label = dict(annotation_text="no series: gap, not zero", annotation_position="bottom left",
                      annotation_font_size=10) if i == len(runs) - 1 else {}
@@ -162,28 +162,12 @@ def fig_trade_flows(long: pd.DataFrame, state: str, partner: str, last: int | No
         xaxis_title="year", yaxis_title="USD million (current)", yaxis=dict(rangemode="tozero"),
         template="plotly_white", legend=_LEGEND,
     )
-    gap_txt = (f" No series covers {_years_text(gaps)}: a recorded gap, not zero." if gaps else "")
+    gap_txt = (f" No series covers {years_text(gaps)}: a recorded gap, not zero." if gaps else "")
     extra = (f"{state}'s exports to {partner} = {partner}'s imports from {state} (as reported by each series). "
              "Grey 'total only' points: series that report no import/export split. GACC and RU_customs: one "
              "annual report per flow of the partner's customs (other reports of the same figure: alignwatch trade "
              f"{state} {partner} --check)." + gap_txt + " " + _gap_note(state, partner))
     return add_caption(fig, _seriesadd_caption(order, extra))
-
-
-def _runs(years: list[int]) -> list[list[int]]:
-    """Consecutive years grouped: [1991, 1992, 1995] -> [[1991, 1992], [1995]]."""
-    runs: list[list[int]] = []
-    for y in years:
-        if runs and y == runs[-1][-1] + 1:
-            runs[-1].append(y)
-        else:
-            runs.append([y])
-    return runs
-
-
-def _years_text(years: list[int]) -> str:
-    runs = _runs(years)
-    return ", ".join(str(r[0]) if len(r) == 1 else f"{r[0]}–{r[-1]}" for r in runs)
 
 
 # ------------------------------------------------------------------------------------------------------ visits
