@@ -250,9 +250,7 @@ def _register_tabs(app: dash.Dash, data: Data) -> None:
                 html.H3("Base rates (empirical, over past events; not a forecast)"),
                 table(v["summary"]), html.Ul([html.Li(t, className="note") for t in v["base_rates"]]),
                 html.H3("Events and each patron's response"), table(v["events"], page_size=30),
-                html.P(v["caption"] + " Stringency: 0 none/other, 1 condemnation/demands, 2 arms and WMD items, "
-                       "3 financial, 4 sectoral export bans, 5 caps on oil imports / labour. Method and limits: "
-                       "docs/network.md.", className="note")]
+                html.P(v["caption"] + " Method and limits: docs/network.md.", className="note")]
 
     @app.callback(Output(L.SENSITIVITY, "children"), Input(L.URL, "search"), Input(L.TABS, "value"))
     @guarded(1, 0)

@@ -316,9 +316,7 @@ class Data(ViewCache):
                                                                   comm[comm["year"] == year], [year], bloc,
                                                                   view.focus))
         f = nw.focus_community(comm, cut, view.focus, bloc, years=years)
-        cols = ["year", "community_size", "n_bloc_in", "bloc_in", "joined", "left", "bloc_out",
-                "closest_outside_bloc", "modularity"]
-        out["focus"] = records(f.dropna(subset=["community_size"])[cols], 3)
+        out["focus"] = records(f.dropna(subset=["community_size"])[figures_network.FOCUS_COLUMNS], 3)
         return out
 
     # -------------------------------------------------------------------------------------- red lines
@@ -343,16 +341,13 @@ class Data(ViewCache):
             resp = resp[yr.between(*view.years).to_numpy()].reset_index(drop=True)
         if resp.empty:
             return {"note": f"No trigger event in {view.years[0]}–{view.years[1]}."}
-        summ = rl.summary(resp)
-        rates = [str(t) for t in summ["base_rate"]]
-        summ = summ.drop(columns=[c for c in ("base_rate", "share_sanctions") if c in summ]).assign(
-            trade_change_median=summ["trade_change_median"].map(lambda v: f"{v:+.0%}" if pd.notna(v) else None))
+        summ, rates = figures_network.base_rates(resp)
         cols = [c for c in ("trigger", "date", "kind", "patron", "unsc_texts", "voted_for_sanctions",
                             "stringency_supported", "vetoed", "trade_all_series", "visits", "first_visit", "notes")
                 if c in resp]
         return {"figure": plain(figures_network.redlines_figure(resp)), "summary": records(summ, 3),
                 "base_rates": rates, "events": records(resp[cols].astype(object), 3),
-                "caption": figures_network.REDLINES_CAPTION}
+                "caption": f"{figures_network.REDLINES_CAPTION} {figures_network.STRINGENCY_LEGEND}"}
 
     # --------------------------------------------------------------------- timeline, year, sensitivity
 

@@ -23,6 +23,11 @@ UNGA_CAPTION = (f"Source: {nw.SOURCE_NOTE}. Agreement = share of identical votes
                 "Definitions: docs/network.md.")
 REDLINES_CAPTION = ("Sources: " + "; ".join(rl.SOURCES.values()) + ". Window: 365 days after the event; trade: "
                     "year after vs year before within one series. Base rates are empirical, not forecasts.")
+STRINGENCY_LEGEND = ("Stringency: 0 none/other, 1 condemnation/demands, 2 arms and WMD items, 3 financial, "
+                     "4 sectoral export bans, 5 caps on oil imports / labour.")
+#: The columns of the "bloc members in the focus's community" table (report and dashboard).
+FOCUS_COLUMNS = ["year", "community_size", "n_bloc_in", "bloc_in", "joined", "left", "bloc_out",
+                 "closest_outside_bloc", "modularity"]
 OUTCOME_STYLE = {  # outcome -> (colour, label)
     "voted for measures": ("#c00000", "voted for a resolution with measures"),
     "vetoed": ("#1f4e79", "vetoed a DPRK draft"),
@@ -168,13 +173,11 @@ def bloc_section(ctx) -> str:
     if yrs:
         parts.append(fig_html(network_figure(r["panel"], r["communities"], yrs, bloc, ctx.focus)))
     f = r["focus"].dropna(subset=["community_size"])
-    cols = ["year", "community_size", "n_bloc_in", "bloc_in", "joined", "left", "bloc_out", "closest_outside_bloc",
-            "modularity"]
     parts.append(f"<h3>Bloc members in {html.escape(ctx.focus)}'s community, year by year</h3>"
                  "<p class='note'>Louvain communities (networkx, fixed seed) of the excess-agreement network; joined /"
                  " left compare with the previous year with roll calls. Modularity near 0 means weak structure: read"
                  " single-year moves with care. " + html.escape(UNGA_CAPTION) + "</p>"
-                 + table_html(f[cols], max_rows=80))
+                 + table_html(f[FOCUS_COLUMNS], max_rows=80))
     return "".join(parts)
 
 
@@ -224,18 +227,25 @@ def redlines_section(ctx) -> str:
     resp = rl.red_lines(ctx.wh, focus=ctx.focus, patrons=ctx.partners)
     if resp.empty:
         return "<p class='na'>No trigger events in the data.</p>"
-    summ = rl.summary(resp)
+    summ, rates = base_rates(resp)
     show = resp[["trigger", "date", "patron", "unsc_texts", "voted_for_sanctions", "stringency_supported", "vetoed",
                  "trade_all_series", "visits", "first_visit", "notes"]]
-    items = "".join(f"<li>{html.escape(t)}</li>" for t in summ["base_rate"])
-    summ = summ.assign(trade_change_median=summ["trade_change_median"].map(
-        lambda v: f"{v:+.0%}" if pd.notna(v) else None))
+    items = "".join(f"<li>{html.escape(t)}</li>" for t in rates)
     return (fig_html(redlines_figure(resp))
             + "<h3>Base rates (empirical, over past events; not a forecast)</h3>"
-            + table_html(summ.drop(columns=["base_rate", "share_sanctions"]))
+            + table_html(summ)
             + f"<ul class='note'>{items}</ul>"
             + "<h3>Events and responses</h3>" + table_html(show, max_rows=200)
-            + f"<p class='note'>{html.escape(REDLINES_CAPTION)} Stringency: 0 none/other, 1 condemnation/demands, "
-              "2 arms and WMD items, 3 financial, 4 sectoral export bans, 5 caps on oil imports / labour. A 12-month "
+            + f"<p class='note'>{html.escape(REDLINES_CAPTION)} {STRINGENCY_LEGEND} A 12-month "
               "window credits an event with everything that followed it, including responses to other events in "
               "the same window. Method and limits: docs/network.md.</p>")
+
+
+def base_rates(resp: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    """The red lines' base rates as shown (report and dashboard): the table, its median trade change as a signed
+    percentage, and each base rate as a sentence."""
+    summ = rl.summary(resp)
+    rates = [str(t) for t in summ["base_rate"]]
+    summ = summ.drop(columns=[c for c in ("base_rate", "share_sanctions") if c in summ]).assign(
+        trade_change_median=summ["trade_change_median"].map(lambda v: f"{v:+.0%}" if pd.notna(v) else None))
+    return summ, rates
