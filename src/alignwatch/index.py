@@ -245,12 +245,19 @@ def held_model(wh: Warehouse, states: list[str], estimated_under: Weights, weigh
     notes = [] if notes is None else notes
     fitted = reference_model(wh, estimated_under, notes)
     obs = observations(wh, states, estimated_under, notes)
-    p = fitted.indicators.copy()
-    p["weight"] = [float(weights.weight(f)) for f in p["family"]]
+    estimated = set(fitted.indicators["family"])
     added = sorted(f for f in {**weights.political, **weights.economic}
-                   if weights.weight(f) > 0 and f not in set(p["family"]))
+                   if weights.weight(f) > 0 and f not in estimated)
     if added:
         notes.append(f"not in the estimated model (no parameters), not used: {', '.join(added)}")
+    return reweighted(fitted, obs, weights)
+
+
+def reweighted(fitted: im.Fitted, obs: pd.DataFrame, weights: Weights) -> tuple[im.Fitted, pd.DataFrame]:
+    """``fitted`` with each indicator's weight set to its family's weight in ``weights`` (every other parameter
+    held), and the observations it still scores: a family at weight 0 is left out of both."""
+    p = fitted.indicators.copy()
+    p["weight"] = [float(weights.weight(f)) for f in p["family"]]
     p = p[p["weight"] > 0].reset_index(drop=True)
     obs = obs[obs["indicator"].isin(set(p["indicator"]))].reset_index(drop=True)
     return dataclasses.replace(fitted, indicators=p), obs

@@ -16,7 +16,6 @@ import json
 import logging
 from collections.abc import Iterable
 
-import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -33,6 +32,7 @@ from . import sensitivity as sens
 from . import timeline as tl
 from . import weights as wt
 from .cache import ViewCache
+from .numbers import number
 from .views import View
 
 log = logging.getLogger(__name__)
@@ -63,12 +63,6 @@ def records(df: pd.DataFrame, digits: int = 3) -> list[dict]:
     return out.to_dict("records")
 
 
-def number(v):
-    try:
-        v = float(v)
-    except (TypeError, ValueError):
-        return None
-    return None if np.isnan(v) else round(v, 3)
 
 
 def failed(e: Exception) -> str:

@@ -26,6 +26,7 @@ import plotly.graph_objects as go
 from .. import index as idx
 from .. import periods as per
 from ..report.figure_common import add_caption, years_text
+from .numbers import number
 
 FACTORS = (0.0, 2.0)  # each family's weight times these
 TILT = 3.0  # the composite's domains tilted 3:1 each way
@@ -49,13 +50,6 @@ def scenarios(weights: idx.Weights, families: list[str]) -> list[tuple[str, str 
             comp = {heavy: TILT * cw[heavy], light: cw[light]}
             out.append((f"{heavy} ×{TILT:g} in the composite", None, dataclasses.replace(weights, composite=comp)))
     return out
-
-
-def _reweight(fitted, obs: pd.DataFrame, w: idx.Weights):
-    p = fitted.indicators.copy()
-    p["weight"] = [float(w.weight(f)) for f in p["family"]]
-    p = p[p["weight"] > 0].reset_index(drop=True)
-    return dataclasses.replace(fitted, indicators=p), obs[obs["indicator"].isin(set(p["indicator"]))]
 
 
 def _labels(rows: pd.DataFrame, readings: pd.DataFrame, w: idx.Weights) -> pd.Series:
@@ -105,7 +99,7 @@ def compute(wh, ctx, base: idx.Weights, weights: idx.Weights, view) -> dict:
         half = ((r0["composite_hi"] - r0["composite_lo"]) / 2).reindex(inview)
         results = []
         for name, fam, w in scenarios(weights, fams):
-            f, o = _reweight(fitted, od, w)
+            f, o = idx.reweighted(fitted, od, w)
             if o.empty:
                 continue
             rows, *_ = idx.smooth_states(wh, [a, b], w, [], obs=o, fitted=f)
@@ -116,13 +110,13 @@ def compute(wh, ctx, base: idx.Weights, weights: idx.Weights, view) -> dict:
             changed = [int(y) for y in inview[~same.to_numpy()]]
             gl = _glance(rows, (x, y), w)
             held = {yr: gl.get(yr) == glance0.get(yr) for yr in idx.GLANCE_YEARS if yr in glance0}
-            results.append({"scenario": name, "family": fam, "mean_move": _f(move.mean()),
-                            "max_move": _f(move.max()), "beyond_interval": _f((move > half).mean()),
-                            "labels_same": _f(same.mean()), "labels_changed_years": years_text(changed),
+            results.append({"scenario": name, "family": fam, "mean_move": number(move.mean()),
+                            "max_move": number(move.max()), "beyond_interval": number((move > half).mean()),
+                            "labels_same": number(same.mean()), "labels_changed_years": years_text(changed),
                             "changed": changed,
                             **{f"since_{yr}": gl.get(yr) for yr in idx.GLANCE_YEARS}, "glance_held": held})
         out["dyads"].append({"dyad": f"{x}–{y}", "results": results, "glance": glance0,
-                             "half_width": _f(half.median()),
+                             "half_width": number(half.median()),
                              "periods": _period_rows(labels0.reindex(inview), results, inview)})
     for d in out["dyads"]:
         if "results" in d:
@@ -130,14 +124,6 @@ def compute(wh, ctx, base: idx.Weights, weights: idx.Weights, view) -> dict:
             d["conclusions"] = _conclusions(d)
     out["notes"] = notes
     return out
-
-
-def _f(v):
-    try:
-        v = float(v)
-    except (TypeError, ValueError):
-        return None
-    return None if not np.isfinite(v) else round(v, 3)
 
 
 def _period_rows(labels0: pd.Series, results: list[dict], years) -> list[dict]:

@@ -13,6 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ..report.figure_common import add_caption
+from .numbers import number
 
 KIND_ORDER = ["treaty", "visit", "proposal", "unsc", "test", "unga vote"]
 KIND_COLOUR = {"treaty": "#d62728", "visit": "#1f77b4", "proposal": "#2ca02c", "unsc": "#9467bd",
@@ -69,8 +70,8 @@ def year_detail(ctx, t: pd.DataFrame, view, year: int) -> dict:
         if year in rows.index:
             now = rows.loc[year]
             before = rows.loc[year - 1] if year - 1 in rows.index else None
-            comp.append({"dyad": f"{x}–{y}", "year": year, "composite": _r(now.get("composite")),
-                         "change": _r(now["composite"] - before["composite"]) if before is not None else None,
+            comp.append({"dyad": f"{x}–{y}", "year": year, "composite": number(now.get("composite")),
+                         "change": number(now["composite"] - before["composite"]) if before is not None else None,
                          "families": now.get("families", "")})
         p = ctx.panel
         if p is None or p.empty or "z" not in p:
@@ -81,17 +82,9 @@ def year_detail(ctx, t: pd.DataFrame, view, year: int) -> dict:
             zb, zn = r.get(year - 1, np.nan), r.get(year, np.nan)
             what = ("entered" if pd.isna(zb) and pd.notna(zn) else "left" if pd.notna(zb) and pd.isna(zn)
                     else "moved")
-            moves.append({"dyad": f"{x}–{y}", "family": fam, "reading_before": _r(zb), "reading": _r(zn),
-                          "change": _r(zn - zb) if pd.notna(zb) and pd.notna(zn) else None, "what": what})
+            moves.append({"dyad": f"{x}–{y}", "family": fam, "reading_before": number(zb), "reading": number(zn),
+                          "change": number(zn - zb) if pd.notna(zb) and pd.notna(zn) else None, "what": what})
     moves.sort(key=lambda m: (m["dyad"], -(abs(m["change"]) if m["change"] is not None else -1)))
     return {"year": year, "events": ev[["date", "kind", "parties", "text", "source"]].astype(object)
             .where(ev[["date", "kind", "parties", "text", "source"]].notna(), None).to_dict("records"),
             "composite": comp, "moves": moves}
-
-
-def _r(v):
-    try:
-        v = float(v)
-    except (TypeError, ValueError):
-        return None
-    return None if not np.isfinite(v) else round(v, 3)
