@@ -15,6 +15,7 @@ from dash import Input, Output, State, dash_table, dcc, html, no_update
 
 from ..errors import AlignwatchError
 from . import layout as L
+from . import timeline as tl
 from . import weights as wt
 from .data import Data
 from .views import make_view, parse_query
@@ -351,7 +352,7 @@ def _register_timeline(app: dash.Dash, data: Data) -> None:
         rows = [r for r in rows if r["kind"] in kinds]
         if mine:
             want = set(view.states)
-            rows = [r for r in rows if set((r["parties"] or "").split(";")) & want or r["kind"] == "unga vote"]
+            rows = [r for r in rows if tl.concerns_event(r["parties"], r["kind"], want)]
         if isinstance(year, int):
             rows = [r for r in rows if r["year"] == year]
         if isinstance(text, str) and text.strip():

@@ -22,15 +22,16 @@ CAPTION = ("Source: the alignwatch chronology (chr_treaties, chr_summits, chr_pr
            "chr_dprk_tests, chr_unga_ukraine); every row cites its own source (the table's source column).")
 
 
+def concerns_event(parties, kind: str, want: set[str]) -> bool:
+    """One event concerns the states ``want``: one of them a party (the DPRK's tests and Council texts list PRK),
+    or a General Assembly vote (every state voted)."""
+    return bool({p for p in str(parties or "").split(";") if p} & want) or kind == "unga vote"
+
+
 def concerns(t: pd.DataFrame, states) -> np.ndarray:
-    """Events that concern the view: one of its states a party, or an event of the DPRK as a whole (tests,
-    Council texts) when the DPRK is chosen, or a General Assembly vote (every state voted)."""
+    """:func:`concerns_event` for every row of a timeline frame."""
     want = set(states)
-    out = []
-    for parties, kind in zip(t["parties"].fillna(""), t["kind"]):
-        ps = set(p for p in str(parties).split(";") if p)
-        out.append(bool(ps & want) or (kind == "unga vote"))
-    return np.array(out, dtype=bool)
+    return np.array([concerns_event(p, k, want) for p, k in zip(t["parties"].fillna(""), t["kind"])], dtype=bool)
 
 
 def timeline_figure(t: pd.DataFrame, view) -> go.Figure:

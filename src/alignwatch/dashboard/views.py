@@ -62,11 +62,6 @@ class View:
     def slug(self) -> str:
         return f"{'-'.join(self.states)}_{self.years[0]}-{self.years[1]}" + ("_reweighted" if self.weights else "")
 
-    def with_(self, **changes) -> View:
-        from dataclasses import replace
-
-        return replace(self, **changes)
-
 
 def check_states(values) -> tuple[str, ...]:
     """The view's states: a comma-separated string or a list; ISO3, duplicates dropped, order kept (focus first)."""
