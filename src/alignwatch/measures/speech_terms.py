@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 
 import numpy as np
+import pandas as pd
 import scipy.sparse as sp
 
 # ASCII bytes: letters stay, digits and '_' become 0x01 (a word character that disqualifies its token), everything
@@ -46,22 +47,34 @@ def _keep(word: str, token, stop) -> bool:
     return len(word) > 2 and (word.isalpha() or token(word) is not None) and word not in stop
 
 
-def _word_terms(words: list[bytes], stop) -> list[list[str]]:
-    """What each distinct space-separated chunk contributes to the token stream, in order: an ASCII chunk is one
-    word-character run (itself, or nothing when it holds a digit or underscore, or is a stop word); a chunk with a
-    non-ASCII character goes through Python's own ``\\w+`` (a curly apostrophe splits it, an accented letter does
-    not)."""
+def _chunk_terms(chunks, stop):
+    """The terms each distinct space-separated chunk contributes to the token stream, flat and in order:
+    (chunk number of each term, the terms). An ASCII chunk is one word-character run: itself, or nothing when it
+    holds a digit or underscore (0x01 here) or is a stop word; this is decided for all of them at once in Arrow.
+    Only the few chunks with a non-ASCII character go through Python's own ``\\w+`` (a curly apostrophe splits
+    one, an accented letter does not)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     from .speech import TOKEN_PATTERN
 
-    token = re.compile(TOKEN_PATTERN).fullmatch
-    out = []
-    for raw in words:
-        if raw.isascii():
-            w = raw.decode("ascii")
-            out.append([] if "\x01" in w or w in stop else [w])
-        else:
-            out.append([w for w in _WORDS.findall(raw.decode("utf-8").replace("\x01", "0")) if _keep(w, token, stop)])
-    return out
+    text = chunks.cast(pa.large_string())  # bytes >= 0x80 are untouched UTF-8
+    ascii_ = pc.string_is_ascii(text)
+    keep = pc.and_(pc.and_(ascii_, pc.invert(pc.match_substring(text, "\x01"))),
+                   pc.invert(pc.is_in(text, value_set=pa.array(sorted(stop), pa.large_string()))))
+    at = np.flatnonzero(keep.to_numpy(zero_copy_only=False))
+    words = text.filter(keep).to_numpy(zero_copy_only=False)
+    other = np.flatnonzero(~ascii_.to_numpy(zero_copy_only=False))
+    if len(other):
+        token = re.compile(TOKEN_PATTERN).fullmatch
+        extra = [(i, w) for i, raw in zip(other.tolist(), text.take(pa.array(other)).to_pylist())
+                 for w in _WORDS.findall(raw.replace("\x01", "0")) if _keep(w, token, stop)]
+        if extra:
+            at = np.concatenate([at, np.fromiter((i for i, _ in extra), np.int64, len(extra))])
+            words = np.concatenate([words, np.array([w for _, w in extra], dtype=object)])
+            order = np.argsort(at, kind="stable")  # a chunk's own terms keep their order
+            at, words = at[order], words[order]
+    return at.astype(np.int64), words
 
 
 def term_counts(texts: list[str], min_df: int):
@@ -77,13 +90,15 @@ def term_counts(texts: list[str], min_df: int):
     # no chunk under 3 bytes yields a term (a term is 3+ characters): drop them (empty chunks, 'of', 'to') first
     long_ = pc.greater_equal(pc.binary_length(flat), 3)
     parent = pc.list_parent_indices(split).to_numpy()[long_.to_numpy(zero_copy_only=False)]
+    # distinct chunks, numbered in order of first appearance in the stream (Arrow's dictionary order)
     enc = pc.dictionary_encode(flat.filter(long_))
     chunk = enc.indices.to_numpy().astype(np.int64)
-    # each distinct chunk's terms, numbered in one table of term strings
-    terms = _word_terms(enc.dictionary.to_pylist(), _stop_words())
-    names: dict[str, int] = {}
-    ids = [names.setdefault(w, len(names)) for ts in terms for w in ts]
-    n_terms = np.fromiter((len(ts) for ts in terms), np.int64, len(terms))
+    term_chunk, term_words = _chunk_terms(enc.dictionary, _stop_words())
+    # sklearn numbers terms in order of first appearance in the stream; as chunks are numbered in that order and a
+    # chunk's terms are in order, that is their order of first appearance in the flat list of chunks' terms
+    ids, words = pd.factorize(term_words)
+    V = len(words)
+    n_terms = np.bincount(term_chunk, minlength=len(enc.dictionary))
     offset = np.cumsum(n_terms) - n_terms
     # the token stream: every chunk replaced by its terms, in order
     per = n_terms[chunk]
@@ -92,20 +107,15 @@ def term_counts(texts: list[str], min_df: int):
         return None
     start = np.cumsum(per) - per
     within = np.arange(total) - np.repeat(start, per)
-    stream = np.asarray(ids, np.int64)[np.repeat(offset[chunk], per) + within]
+    stream = ids[np.repeat(offset[chunk], per) + within]
     doc = np.repeat(parent, per).astype(np.int64)
-    # sklearn numbers terms in order of first appearance in the stream
-    seen, first = np.unique(stream, return_index=True)
-    by_first = seen[np.argsort(first, kind="stable")]
-    V = len(by_first)
-    fa = np.empty(len(names), np.int64)
-    fa[by_first] = np.arange(V)
-    all_names = np.asarray(list(names), dtype=object)
-    words = all_names[by_first].tolist()
-    key, n = np.unique(doc * V + fa[stream], return_counts=True)
-    indptr = np.concatenate([[0], np.cumsum(np.bincount(key // V, minlength=len(texts)))]).astype(np.int32)
-    X = sp.csr_matrix((n.astype(np.intc), (key % V).astype(np.int32), indptr), shape=(len(texts), V),
+    # counts per (document, term), each row's terms in id order, as sklearn stores them (summing duplicates sorts
+    # each row's indices; no sort of the whole stream)
+    X = sp.coo_matrix((np.ones(total, np.intc), (doc, stream)), shape=(len(texts), V)).tocsr()
+    X.sum_duplicates()
+    X = sp.csr_matrix((X.data, X.indices.astype(np.int32), X.indptr.astype(np.int32)), shape=(len(texts), V),
                       dtype=np.float32)
+    words = np.asarray(words, dtype=object).tolist()
     order = sorted(range(V), key=words.__getitem__)
     rank = np.empty(V, np.int32)
     rank[order] = np.arange(V, dtype=np.int32)
