@@ -105,6 +105,35 @@ def test_share_se_is_binomial_with_a_floor():
     assert np.isnan(se[2])  # no count: no sampling error known
 
 
+def test_cow_spike_enters_as_its_smoothed_value_with_the_gap_as_error():
+    """A flow COW smoothed (a suspected reporting spike) is observed at COW's corrected value, with the gap between
+    the two readings as its standard error; other rows and other series are observed as they are."""
+    from alignwatch.measures import trade as tr
+
+    def long(total_96, dep_96):
+        return pd.DataFrame({
+            "a": ["PRK", "PRK", "CHN"], "b": ["RUS", "RUS", "PRK"], "year": [1995, 1996, 2016],
+            "series": [tr.COW, tr.COW, "KOTRA"], "total": [92.0, total_96, 5800.0],
+            "score": [0.04, dep_96, 0.92]})
+
+    raw, smooth = long(924.0, 0.308), long(95.0, 0.045)
+    got = ind.cow_readings(raw, smooth)
+    y, se = got["dep"]
+    assert y[1] == pytest.approx(np.arcsin(np.sqrt(0.045)))
+    assert se[1] == pytest.approx(np.arcsin(np.sqrt(0.308)) - np.arcsin(np.sqrt(0.045)))
+    assert se[0] == 0 and se[2] == 0 and y[2] == pytest.approx(np.arcsin(np.sqrt(0.92)))
+    y, se = got["vol"]
+    assert y[1] == pytest.approx(np.log1p(95.0)) and se[1] == pytest.approx(np.log1p(924.0) - np.log1p(95.0))
+
+
+def test_real_prk_rus_1996_trade_spike_is_tempered(real_wh):
+    obs = ind.trade_indicators(real_wh, ["PRK", "RUS"], "economic")
+    cow = obs[(obs["indicator"] == "trade.dep:COW_v4")].set_index("year")
+    assert cow.loc[1996, "se"] > 0.3  # raw 30.8 % dependence against 4-5 % smoothed
+    assert cow.loc[1996, "y"] < cow.loc[1995, "y"] + 0.05  # no spike in the observed value
+    assert (cow.loc[1997:2005, "se"] < 0.01).all()  # rows COW left alone, or barely touched (2003)
+
+
 def test_series_offsets_come_from_the_overlap():
     rows = []
     for y in range(2000, 2010):

@@ -123,6 +123,17 @@ def test_known_missing_cow_zeros_are_na_not_zero():
     assert pd.isna(r.exports_ab) and pd.isna(r.total) and pd.isna(r.dep_a)
 
 
+def test_cow_smoothed_flows_replace_the_raw_ones_on_request():
+    raw = tr.cow_series(NDY, SY).set_index(["a", "b", "year"])
+    smooth = tr.cow_series(NDY, SY, flows="smoothed").set_index(["a", "b", "year"])
+    assert raw.loc[("PRK", "RUS", 1996), "total"] == 347 + 577
+    assert smooth.loc[("PRK", "RUS", 1996), "total"] == 16 + 79
+    assert bool(smooth.loc[("PRK", "RUS", 1996), "smoothed"])  # still flagged: the same row, read otherwise
+    assert smooth.loc[("CHN", "PRK", 2014), "total"] == raw.loc[("CHN", "PRK", 2014), "total"]
+    with pytest.raises(ValueError):
+        tr.cow_series(NDY, SY, flows="mean")
+
+
 def test_cow_smoothed_spike_is_low_confidence_and_can_be_excluded():
     assert _row(tr.cow_series(NDY, SY), "PRK", "RUS", 1996, tr.COW).confidence == "low"
     assert _row(tr.cow_series(NDY, SY), "PRK", "RUS", 2014, tr.COW).confidence == "medium"

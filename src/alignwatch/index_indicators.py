@@ -18,7 +18,9 @@ documented reading before they are linear-Gaussian indicators of alignment:
 - dependence shares (arms, trade) pile up near 0 with a long tail, so they enter as ``asin(sqrt(share))``;
 - trade is one indicator per series and measure: the dependence of the more dependent side (``trade.dep:<series>``)
   and the log bilateral total (``trade.vol:<series>``, ``ln(1 + USD million)``), each with its own offset and
-  noise, so that a change of source (COW to KOTRA, KOTRA to GACC) is a change of indicator, not of the index.
+  noise, so that a change of source (COW to KOTRA, KOTRA to GACC) is a change of indicator, not of the index;
+  where COW smoothed a flow (a suspected reporting spike), the smoothed value is observed with the gap between the
+  two readings as its standard error (:func:`cow_readings`).
 
 Families not listed in :data:`ADAPTERS` enter with their ``score`` and no sampling error (a census such as
 treaties in force, alliance and IGO portfolios, or a text similarity).
@@ -134,20 +136,52 @@ def _frame(df: pd.DataFrame, family: str, domain: str, y, se, keep, indicator=No
     return out[np.asarray(keep, bool) & np.isfinite(out["y"].to_numpy())]
 
 
+def trade_values(long: pd.DataFrame) -> dict[str, np.ndarray]:
+    """The two trade indicators' values per long row: ``dep``, the asin-sqrt dependence of the more dependent
+    side, and ``vol``, the log bilateral total."""
+    return {"dep": asin_sqrt(_num(long, "score"))[0], "vol": np.log1p(np.clip(_num(long, "total"), 0, None))}
+
+
+def cow_readings(raw: pd.DataFrame, smooth: pd.DataFrame) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Per measure, (y, se) for each row of ``raw`` (the long trade table with COW's raw flows), given ``smooth``
+    (the same with COW's smoothed flows).
+
+    Where COW's smoothing replaced a flow (a suspected reporting spike or dip: RUS-PRK 1996 reads 347/577 raw,
+    16/79 smoothed; Barbieri, Keshk & Pollins 2009), the two are readings of one flow: the observation is COW's
+    corrected value and the gap between the readings is its standard error, so a spike neither enters at full
+    weight nor is thrown away. Every other row (and every other series) is observed as is, with no error."""
+    from .measures.trade import COW
+
+    keys = ["a", "b", "year", "series"]
+    cow = smooth[keys].assign(_at=np.arange(len(smooth)))
+    cow = cow[cow["series"].astype(str) == COW].drop_duplicates(keys)  # one COW row per dyad-year
+    match = raw[keys].merge(cow, on=keys, how="left", validate="many_to_one")["_at"]
+    have = (match.notna() & (raw["series"].astype(str) == COW).to_numpy()).to_numpy()
+    at = match.fillna(0).astype(int).to_numpy()
+    out = {}
+    raw_v, smooth_v = trade_values(raw), trade_values(smooth)
+    for m in ("dep", "vol"):
+        r = raw_v[m]
+        s = np.where(have, smooth_v[m][at], np.nan)
+        both = np.isfinite(r) & np.isfinite(s)
+        out[m] = np.where(both, s, r), np.where(both, np.abs(r - s), 0.0)
+    return out
+
+
 def trade_indicators(wh, states: list[str], domain: str) -> pd.DataFrame:
-    """Trade as one indicator per series and measure (see the module docstring), from the family's long table."""
+    """Trade as one indicator per series and measure (see the module docstring), from the family's long table;
+    COW's smoothed flows temper its suspected spikes (:func:`cow_readings`)."""
     from .measures import trade
 
     long = trade.series(wh, states, None)
     if long.empty:
         return pd.DataFrame(columns=COLUMNS)
+    readings = cow_readings(long, trade.series(wh, states, None, cow_flows="smoothed"))
     parts = []
-    dep = asin_sqrt(_num(long, "score"))[0]
-    for measure, values in (("dep", dep), ("vol", np.log1p(np.clip(_num(long, "total"), 0, None)))):
+    for measure, (values, se) in readings.items():
         ind = [f"trade.{measure}:{s}" for s in long["series"].astype(str)]
         src = [f"{s}: {x}" for s, x in zip(long["series"].astype(str), long["source"].astype(str))]
-        parts.append(_frame(long.assign(source=src), "trade", domain, values, np.zeros(len(long)),
-                            np.ones(len(long), bool), ind))
+        parts.append(_frame(long.assign(source=src), "trade", domain, values, se, np.ones(len(long), bool), ind))
     return pd.concat(parts, ignore_index=True)
 
 
