@@ -26,7 +26,6 @@ import scipy.sparse as sp
 
 # ASCII bytes: letters stay, digits and '_' become 0x01 (a word character that disqualifies its token), everything
 # else (space, punctuation, control characters, 0x01 itself) becomes a space; bytes >= 0x80 (UTF-8 sequences) stay.
-_WORD_DISQUALIFY = b"\x01"
 _TABLE = bytes(
     b if b >= 128 or chr(b).isalpha() else
     1 if chr(b).isdigit() or b == ord("_") else
