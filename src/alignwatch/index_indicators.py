@@ -173,10 +173,11 @@ def trade_indicators(wh, states: list[str], domain: str) -> pd.DataFrame:
     COW's smoothed flows temper its suspected spikes (:func:`cow_readings`)."""
     from .measures import trade
 
-    long = trade.series(wh, states, None)
+    both = trade.series_by_flows(wh, states, None)
+    long = both["raw"]
     if long.empty:
         return pd.DataFrame(columns=COLUMNS)
-    readings = cow_readings(long, trade.series(wh, states, None, cow_flows="smoothed"))
+    readings = cow_readings(long, both["smoothed"])
     parts = []
     for measure, (values, se) in readings.items():
         ind = [f"trade.{measure}:{s}" for s in long["series"].astype(str)]

@@ -578,6 +578,13 @@ def series(wh: Warehouse, states: list[str] | None = None, years: tuple[int, int
            include_low: bool = True, cow_flows: str = "raw") -> pd.DataFrame:
     """Every series as long rows for dyads among ``states`` (all COW dyads when None); ``cow_flows``: COW's raw
     or smoothed flows (:func:`cow_series`)."""
+    return series_by_flows(wh, states, years, include_low=include_low, flows=(cow_flows,))[cow_flows]
+
+
+def series_by_flows(wh: Warehouse, states: list[str] | None = None, years: tuple[int, int] | None = None, *,
+                    include_low: bool = True, flows=("raw", "smoothed")) -> dict[str, pd.DataFrame]:
+    """:func:`series` once per reading of COW's flows in ``flows``, from one read of the tables (the index
+    weighs the raw against the smoothed reading)."""
     wh.require(*TABLES)
     lo, hi = _check_years(years)
     everyone = states is None
@@ -589,7 +596,7 @@ def series(wh: Warehouse, states: list[str] | None = None, years: tuple[int, int
     if not everyone:
         chron = chron[chron["a"].isin(codes) & chron["b"].isin(codes)]
         customs = customs[customs["a"].isin(codes) & customs["b"].isin(codes)]
-    return trade_long(cow_series(ndy, sy, flows=cow_flows), chron, customs, include_low=include_low)
+    return {f: trade_long(cow_series(ndy, sy, flows=f), chron, customs, include_low=include_low) for f in flows}
 
 
 def last_year(wh: Warehouse) -> int:
