@@ -248,7 +248,7 @@ def cosine_panel(speakers: pd.DataFrame, vectors) -> pd.DataFrame:
     years = [(y, g["iso3"].to_numpy(dtype=object))
              for y, g in speakers.sort_values(["year", "iso3"]).groupby("year") if len(g) >= 2]
     # threads: the sparse products release the GIL
-    parts = Parallel(n_jobs=-1 if len(years) > 4 else 1, prefer="threads")(
+    parts = Parallel(n_jobs=_n_jobs(None, len(years), len(speakers)), prefer="threads")(
         delayed(year_sims)(y, iso3) for y, iso3 in years)
     if not parts:
         return pd.DataFrame({"a": pd.Series(dtype="string"), "b": pd.Series(dtype="string"),
