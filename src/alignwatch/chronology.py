@@ -100,15 +100,26 @@ def trade_frame(raw: pd.DataFrame) -> pd.DataFrame:
     return _canonical_columns(raw, codes=("partner",))
 
 
+def _event_rows(df: pd.DataFrame, date: str, parties, kind: str, text) -> pd.DataFrame:
+    """One table's rows as dated events: ``date`` as text (YYYY-MM-DD) and the row's own citation."""
+    return pd.DataFrame({"date": df[date].astype(str).str[:10], "parties": parties, "kind": kind, "text": text,
+                         "source": df["source"] if "source" in df else None})
+
+
+def _dated(parts: list[pd.DataFrame], columns: list[str], by: list[str]) -> pd.DataFrame:
+    """The tables' events in one frame, with ``year`` from the date, sorted by ``by`` (stable)."""
+    df = (pd.concat(parts, ignore_index=True) if parts
+          else pd.DataFrame(columns=["date", "parties", "kind", "text", "source"]))
+    df.insert(1, "year", pd.to_numeric(df["date"].str[:4], errors="coerce").astype("Int64"))
+    return df.sort_values(by, kind="stable").reset_index(drop=True)[columns]
+
+
 def events_frame(treaties: pd.DataFrame | None = None, summits: pd.DataFrame | None = None,
                  unsc: pd.DataFrame | None = None, tests: pd.DataFrame | None = None) -> pd.DataFrame:
     """Dated events from canonical tables: ``date`` (text, YYYY-MM-DD), ``year``, ``parties`` (a frozenset of
     ISO3, or :data:`EVERYONE` for an event about the DPRK as a whole), ``kind`` (treaty, visit, unsc, test),
     ``text`` and ``source`` (the row's own citation)."""
-    def part(df: pd.DataFrame, date: str, parties, kind: str, text: pd.Series) -> pd.DataFrame:
-        return pd.DataFrame({"date": df[date].astype(str).str[:10], "parties": parties, "kind": kind, "text": text,
-                             "source": df["source"] if "source" in df else None})
-
+    part = _event_rows  # (table, date column, parties, kind, text)
     parts = []
     if treaties is not None:
         parts.append(part(treaties, "date_signed", treaties["parties"].map(party_set), "treaty",
@@ -124,10 +135,7 @@ def events_frame(treaties: pd.DataFrame | None = None, summits: pd.DataFrame | N
         t = tests[tests["kind"].isin(("nuclear_test", "icbm_test"))]
         parts.append(part(t, "date", [EVERYONE] * len(t), "test", t["kind"].str.replace("_", " ") + ": "
                           + t["name"].astype(str)))
-    df = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["date", "parties", "kind", "text",
-                                                                                 "source"])
-    df.insert(1, "year", pd.to_numeric(df["date"].str[:4], errors="coerce").astype("Int64"))
-    return df.sort_values("date", kind="stable").reset_index(drop=True)[EVENT_COLUMNS]
+    return _dated(parts, EVENT_COLUMNS, ["date"])
 
 
 def events_of(events: pd.DataFrame, a: str, b: str) -> pd.DataFrame:
@@ -193,10 +201,16 @@ def proposals(wh: Warehouse) -> pd.DataFrame:
 
 def events(wh: Warehouse) -> pd.DataFrame:
     """Every dated chronology event in the warehouse (:func:`events_frame`); a table not ingested adds none."""
-    return events_frame(treaties=treaties(wh) if wh.has(TREATIES) else None,
-                        summits=summits(wh) if wh.has(SUMMITS) else None,
-                        unsc=unsc_dprk(wh) if wh.has(UNSC_DPRK) else None,
-                        tests=dprk_tests(wh) if wh.has(DPRK_TESTS) else None)
+    return events_frame(**_ingested(wh, "treaties", "summits", "unsc", "tests"))
+
+
+def _ingested(wh: Warehouse, *names: str) -> dict[str, pd.DataFrame | None]:
+    """The chronology tables ``names`` (keyword names of :func:`events_frame` / :func:`timeline_frame`) read from
+    the warehouse; None for a table not ingested."""
+    readers = {"treaties": (TREATIES, treaties), "summits": (SUMMITS, summits), "unsc": (UNSC_DPRK, unsc_dprk),
+               "tests": (DPRK_TESTS, dprk_tests), "ukraine": (UNGA_UKRAINE, unga_ukraine),
+               "proposals": (PROPOSALS, proposals)}
+    return {n: readers[n][1](wh) if wh.has(readers[n][0]) else None for n in names}
 
 
 TIMELINE_COLUMNS = ["date", "year", "kind", "parties", "text", "source"]
@@ -209,21 +223,19 @@ def timeline_frame(treaties: pd.DataFrame | None = None, summits: pd.DataFrame |
     Council texts (with the CHN and RUS votes; vetoed and failed drafts), every DPRK test and launch, the UNGA
     votes of note, and proposals. ``parties``: ISO3 codes joined by ``;`` ("" where the event is the DPRK's as a
     whole, as a test). Unlike :func:`events` (what explains a dyad's periods) nothing is left out. Pure."""
-    def part(df, date, kind, parties, text) -> pd.DataFrame:
-        return pd.DataFrame({"date": df[date].astype(str).str[:10], "kind": kind, "parties": parties,
-                             "text": text, "source": df["source"] if "source" in df else None})
+    part = _event_rows  # (table, date column, parties, kind, text)
 
     def joined(values) -> list[str]:
         return [SEP.join(sorted(party_set(v))) for v in values]
 
     parts = []
     if treaties is not None and len(treaties):
-        parts.append(part(treaties, "date_signed", "treaty", joined(treaties["parties"]),
+        parts.append(part(treaties, "date_signed", joined(treaties["parties"]), "treaty",
                           treaties["name"].astype(str)))
     if summits is not None and len(summits):
         parties = [SEP.join(sorted({str(v), str(h)})) for v, h in zip(summits["visitor_country"],
                                                                       summits["host_country"])]
-        parts.append(part(summits, "date_start", "visit", parties, summits["visitor"].astype(str) + " to "
+        parts.append(part(summits, "date_start", parties, "visit", summits["visitor"].astype(str) + " to "
                           + summits["location_city"].astype(str)))
     if unsc is not None and len(unsc):
         votes = [f" (CHN {c}, RUS {r})" if isinstance(c, str) else "" for c, r in
@@ -231,31 +243,22 @@ def timeline_frame(treaties: pd.DataFrame | None = None, summits: pd.DataFrame |
                      unsc.get("rus_vote", pd.Series([None] * len(unsc))))]
         text = (unsc["document"].astype(str) + " " + unsc["kind"].astype(str).str.replace("_", " ") + ": "
                 + unsc.get("trigger", pd.Series([""] * len(unsc))).fillna("").astype(str) + votes)
-        parts.append(part(unsc, "date", "unsc", "PRK", text))
+        parts.append(part(unsc, "date", "PRK", "unsc", text))
     if tests is not None and len(tests):
-        parts.append(part(tests, "date", "test", "PRK", tests["kind"].astype(str).str.replace("_", " ") + ": "
+        parts.append(part(tests, "date", "PRK", "test", tests["kind"].astype(str).str.replace("_", " ") + ": "
                           + tests["name"].astype(str)))
     if ukraine is not None and len(ukraine):
         text = (ukraine["resolution"].astype(str) + " " + ukraine["title_short"].astype(str) + " (yes "
                 + ukraine["yes"].astype(str) + ", no " + ukraine["no"].astype(str) + ", abstain "
                 + ukraine["abstain"].astype(str) + ")")
-        parts.append(part(ukraine, "date", "unga vote", "", text))
+        parts.append(part(ukraine, "date", "", "unga vote", text))
     if proposals is not None and len(proposals):
-        parts.append(part(proposals, "date", "proposal", joined(proposals["proposers"].fillna("")),
+        parts.append(part(proposals, "date", joined(proposals["proposers"].fillna("")), "proposal",
                           proposals["title"].astype(str) + " (" + proposals["kind"].astype(str).str.replace("_", " ")
                           + ")"))
-    if not parts:
-        return pd.DataFrame(columns=TIMELINE_COLUMNS)
-    df = pd.concat(parts, ignore_index=True)
-    df.insert(1, "year", pd.to_numeric(df["date"].str[:4], errors="coerce").astype("Int64"))
-    return df.sort_values(["date", "kind"], kind="stable").reset_index(drop=True)[TIMELINE_COLUMNS]
+    return _dated(parts, TIMELINE_COLUMNS, ["date", "kind"])
 
 
 def timeline(wh: Warehouse) -> pd.DataFrame:
     """Every dated chronology event in the warehouse (:func:`timeline_frame`); a table not ingested adds none."""
-    return timeline_frame(treaties=treaties(wh) if wh.has(TREATIES) else None,
-                          summits=summits(wh) if wh.has(SUMMITS) else None,
-                          unsc=unsc_dprk(wh) if wh.has(UNSC_DPRK) else None,
-                          tests=dprk_tests(wh) if wh.has(DPRK_TESTS) else None,
-                          ukraine=unga_ukraine(wh) if wh.has(UNGA_UKRAINE) else None,
-                          proposals=proposals(wh) if wh.has(PROPOSALS) else None)
+    return timeline_frame(**_ingested(wh, "treaties", "summits", "unsc", "tests", "ukraine", "proposals"))
