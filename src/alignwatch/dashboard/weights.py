@@ -21,7 +21,7 @@ from .. import checks
 from .. import index as idx
 from ..errors import UsageError
 
-DOMAINS = ("political", "economic")
+DOMAINS = idx.DOMAINS  # the index's two domains (composite weights)
 MAX_WEIGHT = 2.0
 STEP = 0.05
 _NAME = re.compile(r"^[a-z_]{1,40}$")
