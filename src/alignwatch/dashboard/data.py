@@ -63,8 +63,6 @@ def records(df: pd.DataFrame, digits: int = 3) -> list[dict]:
     return out.to_dict("records")
 
 
-
-
 def failed(e: Exception) -> str:
     """One figure that cannot be drawn says why in place; the rest of the tab still shows (a bug is logged)."""
     if isinstance(e, AlignwatchError):
