@@ -193,7 +193,7 @@ def _register_index(app: dash.Dash, data: Data) -> None:
             html.H4(f"{year}: what happened and what moved"),
             html.Ul(comp) if comp else note(f"No index value in {year}."),
             html.H5("Events concerning the chosen states (the Timeline tab lists every event)"),
-            table(v["events"], ["date", "kind", "parties", "text", "source"], page_size=10),
+            table(v["events"], L.TIMELINE_COLUMNS, page_size=10),
             html.H5(f"Families: reading in {year - 1} and {year} (what each family alone says about the latent, "
                     "z; largest change first)"),
             table(v["moves"], ["dyad", "family", "what", "reading_before", "reading", "change"], page_size=15),
@@ -358,7 +358,7 @@ def _register_timeline(app: dash.Dash, data: Data) -> None:
         if isinstance(text, str) and text.strip():
             needle = text.strip().lower()[:200]
             rows = [r for r in rows if any(needle in str(r.get(c) or "").lower()
-                                           for c in ("date", "kind", "parties", "text", "source"))]
+                                           for c in L.TIMELINE_COLUMNS)]
         return v["figure"], [{k: ("NA" if r.get(k) is None else r.get(k)) for k in ["year", *L.TIMELINE_COLUMNS]}
                              for r in rows], None
 

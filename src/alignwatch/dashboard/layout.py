@@ -14,6 +14,7 @@ from dash import dash_table, dcc, html
 from .. import index as idx
 from .. import periods as per
 from .. import states as st
+from . import timeline as tl
 from . import views as vw
 from . import weights as wt
 
@@ -32,7 +33,7 @@ WEIGHTS_PANEL, WEIGHTS_RESET, WEIGHTS_BUTTON, WEIGHTS_DOWNLOAD = ("weights-panel
 TIMELINE, TIMELINE_GRAPH, TIMELINE_TABLE, TIMELINE_SEARCH, TIMELINE_KINDS, TIMELINE_MINE = (
     "timeline", "timeline-graph", "timeline-table", "timeline-search", "timeline-kinds", "timeline-mine")
 NETWORK_YEAR, SENSITIVITY, SOURCES = "network-year", "sensitivity", "sources"
-TIMELINE_COLUMNS = ["date", "kind", "parties", "text", "source"]
+TIMELINE_COLUMNS = tl.COLUMNS
 
 
 def weight_id(name: str) -> str:
@@ -172,8 +173,6 @@ def _about() -> html.Div:
 
 
 def _timeline_tab() -> list:
-    from .timeline import KIND_ORDER
-
     return [
         html.P("Every dated event the chronology holds: treaties and declarations, leader and minister visits, "
                "proposals and joint statements, Security Council texts on the DPRK (with the Chinese and Russian "
@@ -183,8 +182,8 @@ def _timeline_tab() -> list:
         html.Div(className="buttons", children=[
             dcc.Input(id=TIMELINE_SEARCH, type="search", placeholder="Search, e.g. treaty, Kim Jong Un, S/RES",
                       debounce=True, style={"width": "22em"}),
-            dcc.Checklist(id=TIMELINE_KINDS, options=[{"label": k, "value": k} for k in KIND_ORDER],
-                          value=list(KIND_ORDER), inline=True, inputStyle={"marginLeft": "0.6em"}),
+            dcc.Checklist(id=TIMELINE_KINDS, options=[{"label": k, "value": k} for k in tl.KIND_ORDER],
+                          value=list(tl.KIND_ORDER), inline=True, inputStyle={"marginLeft": "0.6em"}),
             dcc.Checklist(id=TIMELINE_MINE, options=[{"label": "only events of the chosen states", "value": "mine"}],
                           value=[], inline=True),
         ]),

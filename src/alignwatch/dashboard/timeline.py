@@ -12,10 +12,13 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from ..chronology import TIMELINE_COLUMNS
 from ..report.figure_common import add_caption
 from .numbers import number
 
 KIND_ORDER = ["treaty", "visit", "proposal", "unsc", "test", "unga vote"]
+#: An event's columns as the tab and the year detail show them (the year is a column of its own in the table).
+COLUMNS = [c for c in TIMELINE_COLUMNS if c != "year"]
 KIND_COLOUR = {"treaty": "#d62728", "visit": "#1f77b4", "proposal": "#2ca02c", "unsc": "#9467bd",
                "test": "#ff7f0e", "unga vote": "#8c564b"}
 CAPTION = ("Source: the alignwatch chronology (chr_treaties, chr_summits, chr_proposals, chr_unsc_dprk, "
@@ -86,6 +89,5 @@ def year_detail(ctx, t: pd.DataFrame, view, year: int) -> dict:
             moves.append({"dyad": f"{x}–{y}", "family": fam, "reading_before": number(zb), "reading": number(zn),
                           "change": number(zn - zb) if pd.notna(zb) and pd.notna(zn) else None, "what": what})
     moves.sort(key=lambda m: (m["dyad"], -(abs(m["change"]) if m["change"] is not None else -1)))
-    return {"year": year, "events": ev[["date", "kind", "parties", "text", "source"]].astype(object)
-            .where(ev[["date", "kind", "parties", "text", "source"]].notna(), None).to_dict("records"),
+    return {"year": year, "events": ev[COLUMNS].astype(object).where(ev[COLUMNS].notna(), None).to_dict("records"),
             "composite": comp, "moves": moves}
