@@ -152,6 +152,45 @@ def test_path_covariance_is_markov_in_the_lag_one_correlations():
     assert cov[0, 1] == pytest.approx(1.0) and cov[0, 2] == pytest.approx(0.25) and cov[1, 1] == 4.0
 
 
+def _dense_path_posterior(resid, lam, ovar, tau2, phi):
+    """The latent path's posterior covariance by brute force: the joint Gaussian of (x_1..x_T, b_1..b_K) with the
+    stationary AR(1) prior and the observations, inverted as one dense matrix (no Kalman recursions)."""
+    T, K = resid.shape
+    k = np.arange(T)
+    prior = np.zeros((T + K, T + K))
+    prior[:T, :T] = phi ** np.abs(k[:, None] - k[None, :])
+    prior[T:, T:] = np.diag(tau2)
+    seen = list(zip(*np.nonzero(np.isfinite(resid))))
+    H = np.zeros((len(seen), T + K))
+    for i, (t, j) in enumerate(seen):
+        H[i, t], H[i, T + j] = lam[j], 1.0
+    S = H @ prior @ H.T + np.diag([ovar[t, j] for t, j in seen])  # covariance form: tau2 = 0 is allowed
+    post = prior - prior @ H.T @ np.linalg.solve(S, H @ prior)
+    return post[:T, :T]
+
+
+def test_path_covariance_is_exact_with_persistent_effects():
+    """im.path_cov (smoother gains of the augmented state) against the dense joint posterior: the latent's path
+    with random effects is not Markov, and the chain of lag-one correlations misses its long-range part."""
+    rng = np.random.default_rng(3)
+    T, K, phi = 12, 3, 0.8
+    lam, tau2 = np.array([0.9, 0.5, 1.2]), np.array([0.3, 0.0, 0.6])  # one indicator without a persistent part
+    resid = rng.normal(size=(T, K))
+    resid[rng.random((T, K)) < 0.3] = np.nan  # missing observations
+    resid[4:7, :] = np.nan  # years without any
+    ovar = np.where(np.isfinite(resid), rng.uniform(0.2, 1.0, (T, K)), np.nan)
+    mod = im.DyadLatent(resid, lam, ovar, tau2, phi)
+    res = mod.ssm.smooth()
+    exact = im.path_cov(mod, res)
+    dense = _dense_path_posterior(resid, lam, ovar, tau2, phi)
+    np.testing.assert_allclose(exact, dense, atol=1e-10)
+    sd = np.sqrt(np.diag(exact))
+    r1 = np.r_[np.nan, [exact[t, t - 1] / (sd[t] * sd[t - 1]) for t in range(1, T)]]
+    chain = idx.path_covariance(pd.DataFrame({"political_sd": sd, "political_r1": r1}), "political")
+    assert np.abs(chain - dense).max() > 0.05  # what the exact matrix fixes
+    np.testing.assert_allclose(im.prior_path_cov(3, 0.5), [[1, 0.5, 0.25], [0.5, 1, 0.5], [0.25, 0.5, 1]])
+
+
 def test_weights_file_is_checked(tmp_path):
     bad = tmp_path / "w.toml"
     for text, match in (("[political]\nnot_a_family = 1\n", "not_a_family"), ("[political]\nunga = -1\n", "unga"),

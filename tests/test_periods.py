@@ -111,3 +111,20 @@ def test_labels_do_not_depend_on_the_window(real_wh):
     a, b = by_year(full), by_year(cut)
     assert all(a[y] == b[y] for y in range(1993, max(a) + 1))
     assert min(b) == 1991
+
+
+def test_periods_read_the_exact_path_covariance(real_wh):
+    """The periods of a real dyad stand on the model's exact path covariance (index.PathCov), not on the chain
+    rebuilt from the rows: the random effects make a change between periods surer than the chain says."""
+    rows, panel, _, paths = idx.dyad_index(real_wh, ["PRK", "CHN"], None, return_panel=True, return_paths=True)
+    exact = pr.Posterior(rows, paths=paths[("CHN", "PRK")])
+    chain = pr.Posterior(rows)
+    years = rows["year"].to_numpy()
+    a = tuple(np.flatnonzero((years >= 2004) & (years <= 2009))[[0, -1]] + [0, 1])
+    b = tuple(np.flatnonzero(years >= 2010)[[0, -1]] + [0, 1])
+    assert exact.change("political", a, b)[1] < 0.75 * chain.change("political", a, b)[1]
+    np.testing.assert_allclose(np.diag(exact.cov["political"]), rows["political_sd"] ** 2, rtol=1e-8)
+    table, _ = pr.dyad_periods(real_wh, "PRK", "CHN")
+    direct, _ = pr.periods(rows, panel, None, paths=paths[("CHN", "PRK")], seed=idx.load_weights().seed)
+    assert list(table["label"]) == list(direct["label"])
+    assert list(table["change_interval"]) == list(direct["change_interval"])

@@ -35,6 +35,7 @@ class Context:
     index: pd.DataFrame | None = None
     panel: pd.DataFrame | None = None
     periods: dict = field(default_factory=dict)
+    paths: dict = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     timings: dict = field(default_factory=dict)
 
@@ -71,17 +72,18 @@ def compute(wh: Warehouse, focus: str, partners: list[str], weights: idx.Weights
     sliders: :func:`alignwatch.index.held_model`)."""
     ctx = Context(wh=wh, focus=focus, partners=list(partners), weights=weights or idx.load_weights(), years=years)
     t0 = time.perf_counter()
-    di, panel, notes = idx.dyad_index(wh, ctx.states, None, ctx.weights, replicates=replicates, return_panel=True,
-                                      estimated_under=estimated_under)
+    di, panel, notes, paths = idx.dyad_index(wh, ctx.states, None, ctx.weights, replicates=replicates,
+                                             return_panel=True, estimated_under=estimated_under, return_paths=True)
     wanted = set(ctx.dyads)
     di = di[[(a, b) in wanted for a, b in zip(di["a"], di["b"])]]
     ctx.index, ctx.panel, ctx.notes = di, panel, notes
+    ctx.paths = {k: paths[k] for k in ctx.dyads}
     ctx.timings["index"] = time.perf_counter() - t0
     events = chronology.events(wh)
     for a, b in ctx.dyads:
         p = panel[(panel["a"] == a) & (panel["b"] == b)]
         table, _ = per.periods(ctx.rows(a, b), p, chronology.events_of(events, a, b), weights=ctx.weights,
-                               B=replicates, seed=ctx.weights.seed)
+                               B=replicates, seed=ctx.weights.seed, paths=ctx.paths[(a, b)])
         ctx.periods[(a, b)] = per.cut(table, years)
     if years is not None:
         ctx.index = di[di["year"].between(*years)].reset_index(drop=True)
@@ -95,7 +97,7 @@ def glance(ctx: Context) -> pd.DataFrame:
     (:func:`alignwatch.index.glance_table`: the latest year by :func:`alignwatch.index.latest`, the one rule shared
     with the dashboard, with intervals of each change), and the current period. One function, so that the report
     and the dashboard cannot disagree on "now"."""
-    g = idx.glance_table(ctx.index, ctx.pairs, ctx.weights, years=GLANCE_YEARS)
+    g = idx.glance_table(ctx.index, ctx.pairs, ctx.weights, years=GLANCE_YEARS, paths=ctx.paths)
     if len(g):
         cur = {f"{x}–{y}": ctx.periods.get(tuple(sorted((x, y)))) for x, y in ctx.pairs}
         g["current period"] = [f"{p.iloc[-1].label} since {p.iloc[-1].start}" if p is not None and len(p) else ""

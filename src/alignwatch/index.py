@@ -271,11 +271,12 @@ def _families_by_year(obs: pd.DataFrame, col: str = "family") -> pd.DataFrame:
 
 
 def smooth_states(wh: Warehouse, states: list[str], weights: Weights, notes: list[str] | None = None,
-                  *, obs: pd.DataFrame | None = None, fitted: im.Fitted | None = None):
+                  *, obs: pd.DataFrame | None = None, fitted: im.Fitted | None = None, paths: bool = False):
     """Posterior of every dyad among ``states`` on the model's full span (years never cut here: a smoother's
     value for a year depends on the years around it, so the window asked for must not change it).
 
-    Returns (rows, obs, fitted, post): rows per dyad-year from the dyad's first to its last observed year."""
+    Returns (rows, obs, fitted, post): rows per dyad-year from the dyad's first to its last observed year; with
+    ``paths``, ``post["paths"]`` holds each dyad's exact path covariance (:class:`PathCov`)."""
     notes = [] if notes is None else notes
     fitted = fitted or reference_model(wh, weights, notes)
     if obs is None:
@@ -287,8 +288,11 @@ def smooth_states(wh: Warehouse, states: list[str], weights: Weights, notes: lis
         notes.append(f"not in the reference model (no parameters), not used: {', '.join(unknown)}")
         obs = obs[obs["indicator"].isin(known)].reset_index(drop=True)
     keys = all_pairs(states)
-    post = im.posterior(fitted, obs, keys)
+    post = im.posterior(fitted, obs, keys, paths=paths)
     rows = _rows(post, obs, weights)
+    if paths:
+        post["paths"] = {k: PathCov(fitted.start, {d: post[d]["path"][i] for d in DOMAINS})
+                         for i, k in enumerate(keys)}
     return rows, obs, fitted, post
 
 
@@ -349,7 +353,7 @@ COLUMNS = ["a", "b", "year", "political", "political_lo", "political_hi", "polit
 
 def dyad_index(wh: Warehouse, states: list[str], years: tuple[int, int] | None = None,
                weights: Weights | None = None, *, replicates: int | None = None,
-               return_panel: bool = False, estimated_under: Weights | None = None):
+               return_panel: bool = False, estimated_under: Weights | None = None, return_paths: bool = False):
     """Index per dyad-year for every pair of ``states``: posterior mean and interval of the political and the
     economic latent and of the composite, and the families observed in the year (stored a < b).
 
@@ -357,7 +361,8 @@ def dyad_index(wh: Warehouse, states: list[str], years: tuple[int, int] | None =
     (``replicates`` is accepted from callers that pass it; the periods use ``weights.replicates``).
     With ``return_panel``: (index, observations with each one's reading on the latent scale, notes).
     With ``estimated_under``: scored with ``weights`` on the parameters estimated under those weights
-    (:func:`held_model`), not re-estimated.
+    (:func:`held_model`), not re-estimated. With ``return_paths``: one more item, each dyad's exact path
+    covariance by key (a, b) (:class:`PathCov`), which the periods and the glance's changes need.
     """
     del replicates
     weights = weights or load_weights()
@@ -367,9 +372,11 @@ def dyad_index(wh: Warehouse, states: list[str], years: tuple[int, int] | None =
     notes: list[str] = []
     if estimated_under is not None:
         fitted, obs = held_model(wh, states, estimated_under, weights, notes)
-        rows, obs, fitted, _ = smooth_states(wh, states, weights, notes, obs=obs, fitted=fitted)
+        rows, obs, fitted, post = smooth_states(wh, states, weights, notes, obs=obs, fitted=fitted,
+                                                paths=return_paths)
     else:
-        rows, obs, fitted, _ = smooth_states(wh, states, weights, notes)
+        rows, obs, fitted, post = smooth_states(wh, states, weights, notes, paths=return_paths)
+    extra = (post["paths"],) if return_paths else ()
     if years is not None:
         rows = rows[rows["year"].between(*years)]
     out = rows[COLUMNS].sort_values(["a", "b", "year"]).reset_index(drop=True)
@@ -377,8 +384,8 @@ def dyad_index(wh: Warehouse, states: list[str], years: tuple[int, int] | None =
         panel = readings(obs, fitted)
         if years is not None:
             panel = panel[panel["year"].between(*years)].reset_index(drop=True)
-        return out, panel, notes
-    return out
+        return (out, panel, notes) + extra
+    return (out,) + extra if extra else out
 
 
 def readings(obs: pd.DataFrame, fitted: im.Fitted) -> pd.DataFrame:
@@ -393,17 +400,35 @@ def readings(obs: pd.DataFrame, fitted: im.Fitted) -> pd.DataFrame:
     return obs.assign(z=z, z_se=zse)
 
 
-def path_covariance(rows: pd.DataFrame, target: str = "composite", weights: Weights | None = None) -> np.ndarray:
-    """The joint posterior covariance of one dyad's consecutive index rows for ``target`` (a domain, or the
-    composite as the weighted sum of the independent domains) as a Gauss-Markov chain:
-    ``sd_s sd_t r1[s+1] ... r1[t]``. Exact on the diagonal and between neighbouring years; the dyad's persistent
-    random effects add a long-range correlation that the chain leaves out. Period means, the change across a break
-    and the change since a past year are linear in the path, so their intervals follow from this matrix."""
+@dataclass
+class PathCov:
+    """One dyad's exact joint posterior covariance of each domain's latent path on the model's years from
+    ``start`` (:func:`alignwatch.index_model.path_cov`); the domains are independent a posteriori."""
+    start: int
+    cov: dict[str, np.ndarray]
+
+
+def path_covariance(rows: pd.DataFrame, target: str = "composite", weights: Weights | None = None,
+                    paths: PathCov | None = None) -> np.ndarray:
+    """The joint posterior covariance of one dyad's index rows for ``target`` (a domain, or the composite as the
+    weighted sum of the independent domains). Period means, the change across a break and the change since a
+    past year are linear in the path, so their intervals follow from this matrix.
+
+    With ``paths`` (what :func:`dyad_index` returns with ``return_paths``) it is exact. Without, it is rebuilt
+    from the rows as a Gauss-Markov chain, ``sd_s sd_t r1[s+1] ... r1[t]``: exact for an AR(1) latent alone,
+    but the model's persistent random effects add a long-range correlation the chain leaves out (changes then
+    look about twice as uncertain as they are); only rows without a model (tests, hand-made rows) use it."""
     weights = weights or load_weights()
     parts = weights.composite_weights() if target == "composite" else {target: 1.0}
     n = len(rows)
     cov = np.zeros((n, n))
+    at = rows["year"].to_numpy(int) - paths.start if paths is not None else None
     for d, w in parts.items():
+        if paths is not None:
+            if d not in rows or not np.isfinite(rows[d].to_numpy(float)).any():
+                continue
+            cov += w * w * paths.cov[d][np.ix_(at, at)]
+            continue
         sd = rows[f"{d}_sd"].to_numpy(float)
         if not np.isfinite(sd).any():
             continue
@@ -509,11 +534,12 @@ def coverage_table(panel: pd.DataFrame) -> pd.DataFrame:
 
 
 def glance_table(index_rows: pd.DataFrame, pairs: list[tuple[str, str]], weights: Weights | None = None, *,
-                 years: tuple[int, ...] = GLANCE_YEARS) -> pd.DataFrame:
+                 years: tuple[int, ...] = GLANCE_YEARS, paths: dict | None = None) -> pd.DataFrame:
     """"Now" (:func:`latest`) against fixed past years on the same model, per dyad in the order given: the
     composite and its interval in each, and the change since each year with its interval (exact, from the joint
     posterior of the path: :func:`path_covariance`). ``index_rows`` are :func:`dyad_index` rows (a < b) that
-    include the years compared."""
+    include the years compared; ``paths`` the exact path covariances by key (a, b) that it returns with
+    ``return_paths``."""
     weights = weights or load_weights()
     zq = norm.ppf(0.5 + weights.level / 2)
     out = []
@@ -528,7 +554,9 @@ def glance_table(index_rows: pd.DataFrame, pairs: list[tuple[str, str]], weights
                "composite_hi": now["composite_hi"], "political": now["political"],
                "political_lo": now["political_lo"], "political_hi": now["political_hi"],
                "economic": now["economic"], "economic_lo": now["economic_lo"], "economic_hi": now["economic_hi"]}
-        cov = path_covariance(g, "composite", weights) if {"political_r1", "political_sd"} <= set(g.columns) else None
+        exact = (paths or {}).get((a, b))
+        cov = (path_covariance(g, "composite", weights, exact)
+               if exact is not None or {"political_r1", "political_sd"} <= set(g.columns) else None)
         i_now = int(np.flatnonzero(g["year"].to_numpy() == now["year"])[0])
         for yr in years:
             hit = np.flatnonzero(g["year"].to_numpy() == yr)

@@ -470,10 +470,55 @@ class DyadLatent(MLEModel):
         return np.array([])
 
 
-def posterior(fitted: Fitted, obs: pd.DataFrame, keys: list[tuple[str, str]]) -> dict:
+def _dyad_model(params: pd.DataFrame, g: pd.DataFrame, T: int, phi: float) -> DyadLatent:
+    """:class:`DyadLatent` of one dyad and domain from its observation rows ``g`` (with ``_pos``, the flat grid
+    position) and the fitted indicator parameters."""
+    names = sorted(set(g["indicator"]))
+    p = params.loc[names]
+    w = p["weight"].to_numpy(float)
+    col = pd.Categorical(g["indicator"], categories=names).codes
+    t = g["_pos"].to_numpy() % T
+    resid = np.full((T, len(names)), np.nan)
+    ovar = np.full((T, len(names)), np.nan)
+    resid[t, col] = g["y"].to_numpy(float) - p["alpha"].to_numpy(float)[col]
+    ovar[t, col] = (p["sigma2"].to_numpy(float)[col] + g["se"].to_numpy(float) ** 2) / w[col]
+    return DyadLatent(resid, p["lam"].to_numpy(float), ovar, p["tau2"].to_numpy(float) / w, phi)
+
+
+def path_cov(mod: DyadLatent, res) -> np.ndarray:
+    """The exact joint posterior covariance of the latent's whole path, ``Cov(x_s, x_t | Y)`` (T x T).
+
+    Why: the latent alone is not Markov once the random effects are in the state, so its path covariance is not
+    the chain of neighbouring correlations; the augmented state ``[x, b]`` is, and its smoothed cross-covariances
+    are products of the smoother gains (Rauch, Tung & Striebel 1965; Durbin & Koopman 2012, 4.7):
+    ``Cov(a_s, a_t | Y) = J_s ... J_{t-1} V_t`` with ``J_s = P_{s|s} T' P_{s+1|s}^-1``. The persistent effects
+    make the level of every year uncertain in the same direction; a change between periods is much surer than the
+    chain says, and a period's mean less so."""
+    Pf, Pp, V = res.filtered_state_cov, res.predicted_state_cov, res.smoothed_state_cov
+    Tm = mod["transition"]
+    n = V.shape[2]
+    gains = [Pf[:, :, s] @ Tm.T @ np.linalg.pinv(Pp[:, :, s + 1], hermitian=True) for s in range(n - 1)]
+    C = np.zeros((n, n))
+    for t in range(n):
+        m = V[:, 0, t]  # Cov(a_t, x_t | Y)
+        C[t, t] = m[0]
+        for s in range(t - 1, -1, -1):
+            m = gains[s] @ m
+            C[s, t] = C[t, s] = m[0]
+    return C
+
+
+def prior_path_cov(T: int, phi: float) -> np.ndarray:
+    """The stationary AR(1)'s path covariance ``phi^|s - t|``: the posterior of a dyad without observations."""
+    k = np.arange(T)
+    return phi ** np.abs(k[:, None] - k[None, :])
+
+
+def posterior(fitted: Fitted, obs: pd.DataFrame, keys: list[tuple[str, str]], *, paths: bool = False) -> dict:
     """Smoothed mean, variance and correlation with the previous year (``r1``) of each domain's latent for the
     dyads ``keys`` on the model's years (flat arrays in the order of ``Grid(keys, start, end)``), from the
-    statsmodels smoother of :class:`DyadLatent` with the fitted parameters."""
+    statsmodels smoother of :class:`DyadLatent` with the fitted parameters. With ``paths``, also each dyad's
+    exact path covariance (``path``: one T x T matrix per key, :func:`path_cov`)."""
     grid = Grid(keys, fitted.start, fitted.end)
     T = grid.T
     params = fitted.indicators.set_index("indicator")
@@ -484,20 +529,12 @@ def posterior(fitted: Fitted, obs: pd.DataFrame, keys: list[tuple[str, str]]) ->
         phi = fitted.phi.get(d, 0.9)
         # an unobserved dyad's latent is its prior: mean 0, variance 1, correlation phi
         r1[~starts] = phi
+        cov = [None] * len(keys)
         od = obs[(obs["domain"] == d) & obs["indicator"].isin(params.index)]
         pos = grid.position(od)
         od = od[pos >= 0].assign(_pos=pos[pos >= 0])
         for blk, g in od.groupby(od["_pos"] // T):
-            names = sorted(set(g["indicator"]))
-            p = params.loc[names]
-            w = p["weight"].to_numpy(float)
-            col = pd.Categorical(g["indicator"], categories=names).codes
-            t = g["_pos"].to_numpy() % T
-            resid = np.full((T, len(names)), np.nan)
-            ovar = np.full((T, len(names)), np.nan)
-            resid[t, col] = g["y"].to_numpy(float) - p["alpha"].to_numpy(float)[col]
-            ovar[t, col] = (p["sigma2"].to_numpy(float)[col] + g["se"].to_numpy(float) ** 2) / w[col]
-            mod = DyadLatent(resid, p["lam"].to_numpy(float), ovar, p["tau2"].to_numpy(float) / w, phi)
+            mod = _dyad_model(params, g, T, phi)
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 res = mod.ssm.smooth(smoother_output=SMOOTHER_STATE | SMOOTHER_STATE_COV | SMOOTHER_STATE_AUTOCOV)
@@ -509,5 +546,9 @@ def posterior(fitted: Fitted, obs: pd.DataFrame, keys: list[tuple[str, str]]) ->
             with np.errstate(divide="ignore", invalid="ignore"):
                 rr = ac[:-1] / np.sqrt(v[1:] * v[:-1])
             r1[sl] = np.r_[np.nan, np.clip(rr, 0.0, 1.0)]
+            if paths:
+                cov[blk] = path_cov(mod, res)
         out[d] = {"mean": mean, "var": var, "r1": r1}
+        if paths:
+            out[d]["path"] = [c if c is not None else prior_path_cov(T, phi) for c in cov]
     return out

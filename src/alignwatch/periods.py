@@ -3,12 +3,10 @@ uncertainty, and a label per period from an explicit codebook (docs/periods.md) 
 evidence decides it.
 
 Method (stated, not tuned to any narrative):
-- The series is the index's posterior (alignwatch.index): per year the mean, standard deviation and correlation
-  with the previous year of the political and economic latents, from which ``index.path_covariance`` builds the
-  joint posterior of the path as a Gauss-Markov chain (exact per year and between neighbouring years; the dyad's
-  persistent random effects add a long-range correlation this leaves out, which makes changes between distant
-  years look a little less certain and long periods' means a little more certain than they are). Change points
-  are read from the smoothed latents, never from the raw families, so a family entering or leaving is not a break.
+- The series is the index's posterior (alignwatch.index): per year the mean of the political and economic
+  latents, and the exact joint covariance of each latent's path (``index.PathCov``, from the smoother gains of the
+  model with the dyad's persistent random effects in the state). Change points are read from the smoothed
+  latents, never from the raw families, so a family entering or leaving is not a break.
 - Candidates: ruptures PELT with a multivariate least-squares cost on the two latents, each year weighted by its
   posterior precision (a thinly informed year counts little), minimum period ``min_size`` years, BIC penalty
   ``(d + 1) log T`` for ``d`` latents (Yao 1988) in these precision units.
@@ -113,9 +111,10 @@ def segment(signal: np.ndarray, weights: np.ndarray, *, min_size: int = 3) -> li
 
 class Posterior:
     """The joint Gaussian posterior of one dyad's consecutive index rows, per latent (political, economic,
-    composite): means and covariance matrices (index.path_covariance)."""
+    composite): means and covariance matrices (index.path_covariance: exact with ``paths``, the dyad's
+    ``index.PathCov``)."""
 
-    def __init__(self, rows: pd.DataFrame, weights=None):
+    def __init__(self, rows: pd.DataFrame, weights=None, paths=None):
         from . import index as idx
 
         self.years = rows["year"].to_numpy(int)
@@ -126,7 +125,7 @@ class Posterior:
             if t != "composite" and not {f"{t}_sd", f"{t}_r1"} <= set(rows.columns):
                 continue
             self.mean[t] = rows[t].to_numpy(float)
-            self.cov[t] = idx.path_covariance(rows, t, weights)
+            self.cov[t] = idx.path_covariance(rows, t, weights, paths)
 
     def linear(self, target: str, c: np.ndarray) -> tuple[float, float]:
         """Posterior mean and sd of ``c @ path``."""
@@ -300,13 +299,17 @@ def _events_text(events: pd.DataFrame | None, start: int, end: int, max_events: 
 
 def periods(index_rows: pd.DataFrame, panel: pd.DataFrame | None = None, events: pd.DataFrame | None = None,
             *, min_size: int = 3, B: int | None = None, seed: int = 0, top: int = 3, level: float | None = None,
-            max_events: int = 4, weights=None, min_stability: float | None = None) -> tuple[pd.DataFrame, list[Break]]:
+            max_events: int = 4, weights=None, min_stability: float | None = None,
+            paths=None) -> tuple[pd.DataFrame, list[Break]]:
     """Periods of one dyad from its index rows (alignwatch.index: year, the latents' means, ``_sd`` and ``_r1``,
     composite, families, divergence), on the years given: pass the dyad's whole series (or use
     :func:`dyad_periods`) for labels that do not depend on a window.
 
     ``panel`` (the index's observation readings: year, family, z) supplies the top families and the treaty
-    family's change; ``events`` (date, year, text) the chronology events inside each period.
+    family's change; ``events`` (date, year, text) the chronology events inside each period; ``paths`` the
+    dyad's exact path covariance (``index.PathCov``, from :func:`alignwatch.index.dyad_index` with
+    ``return_paths``; without it the covariance is the chain rebuilt from the rows' ``_sd`` and ``_r1``, exact only
+    for rows of a model without random effects).
     """
     del min_stability  # kept for callers of the earlier signature: a break now stands on its change's interval
     if level is None or B is None:
@@ -319,7 +322,7 @@ def periods(index_rows: pd.DataFrame, panel: pd.DataFrame | None = None, events:
     rows = rows[rows["composite"].notna()].reset_index(drop=True)
     if rows.empty:
         return pd.DataFrame(), []
-    post = Posterior(rows, weights)
+    post = Posterior(rows, weights, paths)
     targets = [t for t in ("political", "economic") if t in post.mean]
     T = len(rows)
     sig = np.column_stack([post.mean[t] for t in targets])
@@ -386,12 +389,12 @@ def dyad_periods(wh, a: str, b: str, weights=None, years: tuple[int, int] | None
     from . import index as idx
 
     weights = weights or idx.load_weights()
-    rows, panel, _ = idx.dyad_index(wh, [a, b], None, weights, return_panel=True)
+    rows, panel, _, paths = idx.dyad_index(wh, [a, b], None, weights, return_panel=True, return_paths=True)
     from .chronology import events_of
 
     mine = events_of(events, *sorted((a, b))) if events is not None else None
-    table, breaks = periods(rows, panel, mine, weights=weights,
-                            seed=kwargs.pop("seed", weights.seed), **kwargs)
+    table, breaks = periods(rows, panel, mine, weights=weights, seed=kwargs.pop("seed", weights.seed),
+                            paths=paths.get(tuple(sorted((a, b)))), **kwargs)
     if years is not None:
         breaks = [br for br in breaks if years[0] <= br.year <= years[1]]
     return cut(table, years), breaks

@@ -15,6 +15,7 @@ import hashlib
 import json
 import logging
 from collections.abc import Iterable
+from pathlib import Path
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -36,6 +37,14 @@ from .numbers import number
 from .views import View
 
 log = logging.getLogger(__name__)
+
+
+def _analysis_code() -> str:
+    """A fingerprint of the code behind the persisted index, panel and periods (the model's and the families'
+    :func:`alignwatch.index.code_version`, and the index, periods and context modules): a cache file written by
+    other code is never read as this code's result."""
+    text = "".join(Path(m.__file__).read_text("utf-8") for m in (idx, per, cx))
+    return f"{idx.code_version()}.{hashlib.sha256(text.encode()).hexdigest()[:12]}"
 
 
 # ------------------------------------------------------------------------------------------- JSON helpers
@@ -88,7 +97,8 @@ class Data(ViewCache):
         self.replicates = replicates
         w = self.weights
         self._wkey = hashlib.sha1(repr((w.political, w.economic, w.composite, w.replicates, w.seed, w.level,
-                                        w.threshold, w.reference, replicates, __version__)).encode()).hexdigest()
+                                        w.threshold, w.reference, replicates, __version__,
+                                        _analysis_code())).encode()).hexdigest()
 
     def memo(self, key, compute):
         """Memoise anything derived from the warehouse (callbacks keep their built components here too), so that

@@ -52,9 +52,9 @@ def scenarios(weights: idx.Weights, families: list[str]) -> list[tuple[str, str 
     return out
 
 
-def _labels(rows: pd.DataFrame, readings: pd.DataFrame, w: idx.Weights) -> pd.Series:
+def _labels(rows: pd.DataFrame, readings: pd.DataFrame, w: idx.Weights, paths: idx.PathCov) -> pd.Series:
     """The period label of every year of one dyad's whole series (labels do not need the location draws)."""
-    table, _ = per.periods(rows, readings, None, weights=w, B=0, seed=w.seed)
+    table, _ = per.periods(rows, readings, None, weights=w, B=0, seed=w.seed, paths=paths)
     out = {}
     for r in table.itertuples(index=False):
         for y in range(int(r.start), int(r.end) + 1):
@@ -62,8 +62,8 @@ def _labels(rows: pd.DataFrame, readings: pd.DataFrame, w: idx.Weights) -> pd.Se
     return pd.Series(out, dtype=object)
 
 
-def _glance(rows: pd.DataFrame, pair, w: idx.Weights) -> dict:
-    g = idx.glance_table(rows, [pair], w)
+def _glance(rows: pd.DataFrame, pair, w: idx.Weights, paths: dict) -> dict:
+    g = idx.glance_table(rows, [pair], w, paths=paths)
     if g.empty:
         return {}
     r = g.iloc[0]
@@ -91,9 +91,9 @@ def compute(wh, ctx, base: idx.Weights, weights: idx.Weights, view) -> dict:
         if od.empty:
             out["dyads"].append({"dyad": f"{x}–{y}", "note": "No family observes this dyad."})
             continue
-        rows0, *_ = idx.smooth_states(wh, [a, b], weights, [], obs=od, fitted=fitted)
-        labels0 = _labels(rows0, idx.readings(od, fitted), weights)
-        glance0 = _glance(rows0, (x, y), weights)
+        rows0, _, _, post0 = idx.smooth_states(wh, [a, b], weights, [], obs=od, fitted=fitted, paths=True)
+        labels0 = _labels(rows0, idx.readings(od, fitted), weights, post0["paths"][(a, b)])
+        glance0 = _glance(rows0, (x, y), weights, post0["paths"])
         r0 = rows0.set_index("year")
         inview = r0.index[(r0.index >= lo) & (r0.index <= hi)]
         half = ((r0["composite_hi"] - r0["composite_lo"]) / 2).reindex(inview)
@@ -102,13 +102,13 @@ def compute(wh, ctx, base: idx.Weights, weights: idx.Weights, view) -> dict:
             f, o = idx.reweighted(fitted, od, w)
             if o.empty:
                 continue
-            rows, *_ = idx.smooth_states(wh, [a, b], w, [], obs=o, fitted=f)
+            rows, _, _, post = idx.smooth_states(wh, [a, b], w, [], obs=o, fitted=f, paths=True)
             r = rows.set_index("year")["composite"].reindex(inview)
             move = (r - r0["composite"].reindex(inview)).abs()
-            labels = _labels(rows, idx.readings(o, f), w).reindex(inview)
+            labels = _labels(rows, idx.readings(o, f), w, post["paths"][(a, b)]).reindex(inview)
             same = (labels == labels0.reindex(inview))
             changed = [int(y) for y in inview[~same.to_numpy()]]
-            gl = _glance(rows, (x, y), w)
+            gl = _glance(rows, (x, y), w, post["paths"])
             held = {yr: gl.get(yr) == glance0.get(yr) for yr in idx.GLANCE_YEARS if yr in glance0}
             results.append({"scenario": name, "family": fam, "mean_move": number(move.mean()),
                             "max_move": number(move.max()), "beyond_interval": number((move > half).mean()),
