@@ -25,7 +25,8 @@ GLANCE_YEARS = idx.GLANCE_YEARS  # the years analysts compare "now" with (docs/i
 @dataclass
 class Context:
     """What :func:`compute` returns: ``index`` (the focus's dyads, stored a < b), ``panel`` (every family's z per
-    dyad-year), ``periods`` (by dyad key a < b), ``notes`` and per-step ``timings``."""
+    dyad-year), ``periods`` and ``paths`` (each dyad's exact path covariance, which the periods and the glance's
+    changes read) by dyad key a < b, ``notes`` and per-step ``timings``."""
 
     wh: Warehouse
     focus: str

@@ -153,7 +153,7 @@ def render(ctx: cx.Context, meta: dict | None = None) -> str:
             content = fn(ctx)
         except AlignwatchError as e:
             content = f"<p class='na'>Not available: {html.escape(str(e))}</p>"
-        ctx.timings[key] = time.perf_counter() - t0
+        ctx.timings[f"section:{key}"] = time.perf_counter() - t0  # beside the context's own "index", "periods"
         nav.append(f"<a href='#{key}'>{html.escape(title)}</a>")
         body.append(f"<section id='{key}'><h2>{html.escape(title)}</h2>{content}</section>")
     title = f"alignwatch: {ctx.focus} with {', '.join(ctx.partners)}"
