@@ -499,13 +499,13 @@ def path_cov(mod: DyadLatent, res) -> np.ndarray:
     n = V.shape[2]
     gains = [Pf[:, :, s] @ Tm.T @ np.linalg.pinv(Pp[:, :, s + 1], hermitian=True) for s in range(n - 1)]
     C = np.zeros((n, n))
+    R = np.zeros((n, V.shape[0]))  # row s: e_x' J_s ... J_{t-1} at step t (the latent's row of the products)
     for t in range(n):
-        m = V[:, 0, t]  # Cov(a_t, x_t | Y)
-        C[t, t] = m[0]
-        for s in range(t - 1, -1, -1):
-            m = gains[s] @ m
-            C[s, t] = C[t, s] = m[0]
-    return C
+        if t:
+            R[:t] = R[:t] @ gains[t - 1]
+        R[t, 0] = 1.0
+        C[: t + 1, t] = R[: t + 1] @ V[:, 0, t]  # Cov(x_s, x_t | Y) for s <= t
+    return np.triu(C) + np.triu(C, 1).T
 
 
 def prior_path_cov(T: int, phi: float) -> np.ndarray:
