@@ -416,8 +416,9 @@ def path_covariance(rows: pd.DataFrame, target: str = "composite", weights: Weig
 
     With ``paths`` (what :func:`dyad_index` returns with ``return_paths``) it is exact. Without, it is rebuilt
     from the rows as a Gauss-Markov chain, ``sd_s sd_t r1[s+1] ... r1[t]``: exact for an AR(1) latent alone,
-    but the model's persistent random effects add a long-range correlation the chain leaves out (changes then
-    look about twice as uncertain as they are); only rows without a model (tests, hand-made rows) use it."""
+    but the model's persistent random effects add a long-range correlation the chain leaves out (a change between
+    periods then looks up to twice as uncertain as it is); only rows without a model (tests, hand-made rows) use
+    it."""
     weights = weights or load_weights()
     parts = weights.composite_weights() if target == "composite" else {target: 1.0}
     n = len(rows)
