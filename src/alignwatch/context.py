@@ -74,11 +74,12 @@ def compute(wh: Warehouse, focus: str, partners: list[str], weights: idx.Weights
     ctx = Context(wh=wh, focus=focus, partners=list(partners), weights=weights or idx.load_weights(), years=years)
     t0 = time.perf_counter()
     di, panel, notes, paths = idx.dyad_index(wh, ctx.states, None, ctx.weights, replicates=replicates,
-                                             return_panel=True, estimated_under=estimated_under, return_paths=True)
+                                             return_panel=True, estimated_under=estimated_under,
+                                             return_paths=ctx.dyads)
     wanted = set(ctx.dyads)
     di = di[[(a, b) in wanted for a, b in zip(di["a"], di["b"])]]
     ctx.index, ctx.panel, ctx.notes = di, panel, notes
-    ctx.paths = {k: paths[k] for k in ctx.dyads}
+    ctx.paths = paths
     ctx.timings["index"] = time.perf_counter() - t0
     events = chronology.events(wh)
     for a, b in ctx.dyads:

@@ -271,12 +271,13 @@ def _families_by_year(obs: pd.DataFrame, col: str = "family") -> pd.DataFrame:
 
 
 def smooth_states(wh: Warehouse, states: list[str], weights: Weights, notes: list[str] | None = None,
-                  *, obs: pd.DataFrame | None = None, fitted: im.Fitted | None = None, paths: bool = False):
+                  *, obs: pd.DataFrame | None = None, fitted: im.Fitted | None = None, paths=False):
     """Posterior of every dyad among ``states`` on the model's full span (years never cut here: a smoother's
     value for a year depends on the years around it, so the window asked for must not change it).
 
     Returns (rows, obs, fitted, post): rows per dyad-year from the dyad's first to its last observed year; with
-    ``paths``, ``post["paths"]`` holds each dyad's exact path covariance (:class:`PathCov`)."""
+    ``paths`` (True for every dyad, or the keys (a, b) wanted), ``post["paths"]`` holds those dyads' exact path
+    covariances (:class:`PathCov`)."""
     notes = [] if notes is None else notes
     fitted = fitted or reference_model(wh, weights, notes)
     if obs is None:
@@ -288,11 +289,12 @@ def smooth_states(wh: Warehouse, states: list[str], weights: Weights, notes: lis
         notes.append(f"not in the reference model (no parameters), not used: {', '.join(unknown)}")
         obs = obs[obs["indicator"].isin(known)].reset_index(drop=True)
     keys = all_pairs(states)
-    post = im.posterior(fitted, obs, keys, paths=paths)
+    asked = set(keys) if paths is True else set(paths or ())
+    want = [k for k in keys if k in asked]
+    post = im.posterior(fitted, obs, keys, paths=want)
     rows = _rows(post, obs, weights)
-    if paths:
-        post["paths"] = {k: PathCov(fitted.start, {d: post[d]["path"][i] for d in DOMAINS})
-                         for i, k in enumerate(keys)}
+    if paths is not False:
+        post["paths"] = {k: PathCov(fitted.start, {d: post[d]["path"][k] for d in DOMAINS}) for k in want}
     return rows, obs, fitted, post
 
 
@@ -353,7 +355,7 @@ COLUMNS = ["a", "b", "year", "political", "political_lo", "political_hi", "polit
 
 def dyad_index(wh: Warehouse, states: list[str], years: tuple[int, int] | None = None,
                weights: Weights | None = None, *, replicates: int | None = None,
-               return_panel: bool = False, estimated_under: Weights | None = None, return_paths: bool = False):
+               return_panel: bool = False, estimated_under: Weights | None = None, return_paths=False):
     """Index per dyad-year for every pair of ``states``: posterior mean and interval of the political and the
     economic latent and of the composite, and the families observed in the year (stored a < b).
 
@@ -361,8 +363,9 @@ def dyad_index(wh: Warehouse, states: list[str], years: tuple[int, int] | None =
     (``replicates`` is accepted from callers that pass it; the periods use ``weights.replicates``).
     With ``return_panel``: (index, observations with each one's reading on the latent scale, notes).
     With ``estimated_under``: scored with ``weights`` on the parameters estimated under those weights
-    (:func:`held_model`), not re-estimated. With ``return_paths``: one more item, each dyad's exact path
-    covariance by key (a, b) (:class:`PathCov`), which the periods and the glance's changes need.
+    (:func:`held_model`), not re-estimated. With ``return_paths`` (True, or the keys (a, b) wanted): one more
+    item, those dyads' exact path covariances by key (:class:`PathCov`), which the periods and the glance's
+    changes need.
     """
     del replicates
     weights = weights or load_weights()
@@ -376,7 +379,7 @@ def dyad_index(wh: Warehouse, states: list[str], years: tuple[int, int] | None =
                                                 paths=return_paths)
     else:
         rows, obs, fitted, post = smooth_states(wh, states, weights, notes, paths=return_paths)
-    extra = (post["paths"],) if return_paths else ()
+    extra = (post["paths"],) if return_paths is not False else ()
     if years is not None:
         rows = rows[rows["year"].between(*years)]
     out = rows[COLUMNS].sort_values(["a", "b", "year"]).reset_index(drop=True)

@@ -514,22 +514,24 @@ def prior_path_cov(T: int, phi: float) -> np.ndarray:
     return phi ** np.abs(k[:, None] - k[None, :])
 
 
-def posterior(fitted: Fitted, obs: pd.DataFrame, keys: list[tuple[str, str]], *, paths: bool = False) -> dict:
+def posterior(fitted: Fitted, obs: pd.DataFrame, keys: list[tuple[str, str]], *, paths=()) -> dict:
     """Smoothed mean, variance and correlation with the previous year (``r1``) of each domain's latent for the
     dyads ``keys`` on the model's years (flat arrays in the order of ``Grid(keys, start, end)``), from the
-    statsmodels smoother of :class:`DyadLatent` with the fitted parameters. With ``paths``, also each dyad's
-    exact path covariance (``path``: one T x T matrix per key, :func:`path_cov`)."""
+    statsmodels smoother of :class:`DyadLatent` with the fitted parameters. ``paths``: the keys (of ``keys``)
+    whose exact path covariance is wanted too (``path``: a T x T matrix per such key, :func:`path_cov`); each
+    costs a few milliseconds, so only the dyads whose periods or changes are read ask for it."""
     grid = Grid(keys, fitted.start, fitted.end)
     T = grid.T
     params = fitted.indicators.set_index("indicator")
     out: dict = {"grid": grid}
     starts = grid.starts()
+    want = set(paths) & set(keys)
     for d in DOMAINS:
         mean, var, r1 = np.zeros(grid.n), np.ones(grid.n), np.full(grid.n, np.nan)
         phi = fitted.phi.get(d, 0.9)
         # an unobserved dyad's latent is its prior: mean 0, variance 1, correlation phi
         r1[~starts] = phi
-        cov = [None] * len(keys)
+        cov: dict = {}
         od = obs[(obs["domain"] == d) & obs["indicator"].isin(params.index)]
         pos = grid.position(od)
         od = od[pos >= 0].assign(_pos=pos[pos >= 0])
@@ -546,9 +548,9 @@ def posterior(fitted: Fitted, obs: pd.DataFrame, keys: list[tuple[str, str]], *,
             with np.errstate(divide="ignore", invalid="ignore"):
                 rr = ac[:-1] / np.sqrt(v[1:] * v[:-1])
             r1[sl] = np.r_[np.nan, np.clip(rr, 0.0, 1.0)]
-            if paths:
-                cov[blk] = path_cov(mod, res)
+            if keys[blk] in want:
+                cov[keys[blk]] = path_cov(mod, res)
         out[d] = {"mean": mean, "var": var, "r1": r1}
-        if paths:
-            out[d]["path"] = [c if c is not None else prior_path_cov(T, phi) for c in cov]
+        if want:
+            out[d]["path"] = {k: cov[k] if k in cov else prior_path_cov(T, phi) for k in want}
     return out
